@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: ISC
+# Convenience wrapper around scripts/install-deps and meson.
+#   make        install missing packages, build
+#   make demo   build and run the demo
+#   make check  build (normal, ASan+UBSan, RealtimeSanitizer) and run every test
+#   make bench  run the benchmarks (JSON on stdout)
+
+BUILD ?= build
+MESON_OPTS ?= -Dwerror=true
+
+.PHONY: all deps build demo check bench install clean
+
+all: build
+
+deps:
+	@./scripts/install-deps
+
+build: deps
+	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) $(MESON_OPTS) >/dev/null
+	@ninja -C $(BUILD)
+
+demo: build
+	@./scripts/demo $(BUILD)
+
+check: deps
+	@./scripts/check
+
+bench: build
+	@$(BUILD)/bench/bench_models
+
+install: build
+	@meson install -C $(BUILD)
+
+clean:
+	rm -rf build build-san build-rt demo-out

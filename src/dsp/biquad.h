@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: ISC
+// Second-order IIR sections: RBJ-cookbook coefficient design and processing.
+
+#ifndef GS_DSP_BIQUAD_H
+#define GS_DSP_BIQUAD_H
+
+#include "gainstage/realtime.h"
+
+#include <stdint.h>
+
+/// One biquad in transposed direct form II. Coefficients and state are double
+/// so low cut-offs at high sample rates stay accurate; samples are float.
+/// Owned by one thread (the one that processes); setters are main-thread or
+/// real-time but must not run concurrently with process.
+typedef struct {
+  double b0, b1, b2, a1, a2;  ///< normalised so a0 = 1
+  double z1, z2;              ///< state
+  int kind;                   ///< last design, so setters return early on no change
+  double rate_hz, freq_hz, gain_db, q;
+} GsBiquad;
+
+/// Pass-through coefficients and cleared state.
+void gs_biquad_init(GsBiquad *bq);
+/// Clears the state, keeps the coefficients. Real-time safe.
+void gs_biquad_reset(GsBiquad *bq) GS_REALTIME;
+
+// Designs (Robert Bristow-Johnson, "Cookbook formulae for audio EQ biquad
+// filter coefficients"). q is the quality factor (0.7071 is Butterworth);
+// shelves take the shelf slope S (1 is the steepest monotonic shelf).
+void gs_biquad_set_highpass(GsBiquad *bq, double rate_hz, double freq_hz, double q);
+void gs_biquad_set_lowpass(GsBiquad *bq, double rate_hz, double freq_hz, double q);
+void gs_biquad_set_lowshelf(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
+                            double slope);
+void gs_biquad_set_highshelf(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
+                             double slope);
+void gs_biquad_set_peaking(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
+                           double q);
+
+/// The analytic magnitude response |H(e^jw)| in dB at freq_hz.
+double gs_biquad_magnitude_db(const GsBiquad *bq, double rate_hz, double freq_hz);
+
+/// Filters n samples; in and out may be the same buffer. Real-time safe.
+void gs_biquad_process(GsBiquad *bq, const float *in, float *out, uint32_t n) GS_REALTIME;
+
+#endif  // GS_DSP_BIQUAD_H

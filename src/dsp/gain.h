@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: ISC
+// A gain in dB that glides to a new setting without clicks or zipper noise.
+
+#ifndef GS_DSP_GAIN_H
+#define GS_DSP_GAIN_H
+
+#include "gainstage/realtime.h"
+
+#include <stdint.h>
+
+/// Owned by the processing thread; gs_gain_set_db() is called on that thread.
+typedef struct {
+  float target;   ///< linear target gain
+  float current;  ///< linear gain applied to the last sample
+  float coef;     ///< one-pole smoothing coefficient per sample
+} GsGain;
+
+/// Starts settled at gain_db (no glide at the start). time_s is the smoothing
+/// time constant (about 10 ms is click-free and still feels immediate).
+void gs_gain_init(GsGain *g, double rate_hz, double time_s, float gain_db);
+/// Sets a new target; the gain glides to it. Real-time safe.
+void gs_gain_set_db(GsGain *g, float gain_db) GS_REALTIME;
+/// Multiplies by the (gliding) gain; in and out may alias. When the gain is
+/// settled the multiplication is exact by the target. Real-time safe.
+void gs_gain_process(GsGain *g, const float *in, float *out, uint32_t n) GS_REALTIME;
+
+/// 10^(db/20), and its inverse.
+double gs_db_to_gain(double db);
+double gs_gain_to_db(double gain);
+
+#endif  // GS_DSP_GAIN_H

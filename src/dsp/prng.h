@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: ISC
+// A small, fast, seedable pseudo-random generator (xoshiro128+ family).
+
+#ifndef GS_DSP_PRNG_H
+#define GS_DSP_PRNG_H
+
+#include "gainstage/realtime.h"
+
+#include <stdint.h>
+
+typedef struct {
+  uint32_t s[4];
+} GsPrng;
+
+/// The same seed always gives the same sequence.
+void gs_prng_seed(GsPrng *rng, uint64_t seed);
+uint32_t gs_prng_next(GsPrng *rng) GS_REALTIME;
+/// Uniform in [-1, 1).
+float gs_prng_uniform(GsPrng *rng) GS_REALTIME;
+
+#endif  // GS_DSP_PRNG_H
