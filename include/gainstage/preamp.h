@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: ISC
+// Preamp models and the channel strip that runs one: pad, high-pass filter,
+// gain, the model's analog colour, the analog rail and polarity, in volts.
+
+#ifndef GS_PREAMP_H
+#define GS_PREAMP_H
+
+#include "gainstage/realtime.h"
+#include "gainstage/status.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// A documented harmonic distortion figure: THD in percent for a 1 kHz sine
+/// at output_dbu, with the model at its default settings.
+typedef struct {
+  double output_dbu;
+  double thd_percent;
+} GsThdPoint;
+
+/// What a model is, its controls and its documented figures (docs/models.md).
+typedef struct {
+  const char *name;         ///< "clean", "tube", ...
+  const char *imitates;     ///< one line: what kind of hardware it models
+  const char *character;    ///< one line: what a listener hears
+  double gain_min_db;       ///< gain range of the model's gain control
+  double gain_max_db;
+  double gain_default_db;
+  double ein_dbu_a;         ///< equivalent input noise, A-weighted, 150 ohm source
+  double rail_dbu;          ///< level (sine RMS) where the output stage clips
+  unsigned auto_oversample; ///< oversampling 'auto' picks this factor
+  bool has_tone;            ///< bass / mid / treble controls
+  double tone_range_db;     ///< +- range of each tone control
+  double bass_hz, mid_hz, treble_hz;  ///< tone control centre frequencies
+  GsThdPoint thd[2];        ///< documented THD at a moderate and a hot level
+  double response_db_20k;   ///< documented response at 20 kHz relative to 1 kHz
+} GsPreampInfo;
+
+/// The number of models, and each one's description (index < count).
+size_t gs_preamp_model_count(void);
+const GsPreampInfo *gs_preamp_model_info(size_t index);
+/// The model called name, or NULL.
+const GsPreampInfo *gs_preamp_model_find(const char *name);
+
+/// Settings of one strip. Start from gs_preamp_config_default().
+typedef struct {
+  const char *model;    ///< a model name (gs_preamp_model_find)
+  double rate_hz;       ///< 8000 to 384000
+  double gain_db;       ///< within the model's gain range
+  bool pad;             ///< -20 dB pad in front of the gain stage
+  double hpf_hz;        ///< 12 dB/octave high-pass corner, 0 for off (else 10 to 1000 Hz)
+  bool invert;          ///< polarity inverted
+  double bass_db;       ///< tone controls, models with has_tone only
+  double mid_db;
+  double treble_db;
+  unsigned oversample;  ///< 0 for the model's automatic choice, else 1, 2, 4 or 8
+  bool noise;           ///< add the model's equivalent input noise
+  uint64_t seed;        ///< noise seed
+} GsPreampConfig;
+
+/// Defaults: model "clean" at its default gain, 48 kHz, no pad, no filter,
+/// automatic oversampling, no noise.
+GsPreampConfig gs_preamp_config_default(void);
+
+typedef struct GsPreamp GsPreamp;
+
+/// Validates the settings (err names the setting and the valid range) and
+/// builds a strip. Main thread.
+GsStatus gs_preamp_new(const GsPreampConfig *config, GsPreamp **out, GsError *err);
+/// Frees a strip; NULL is a no-op. Main thread.
+void gs_preamp_free(GsPreamp *pre);
+
+/// Processes n samples. Input and output are instantaneous voltages (volts);
+/// in and out may alias. Real-time safe.
+void gs_preamp_process(GsPreamp *pre, const float *in_volts, float *out_volts, uint32_t n)
+  GS_REALTIME;
+
+/// Glides the gain to gain_db (clamped to the model's range). Real-time safe.
+void gs_preamp_set_gain_db(GsPreamp *pre, double gain_db) GS_REALTIME;
+
+/// Clears all filter and noise state. Real-time safe.
+void gs_preamp_reset(GsPreamp *pre) GS_REALTIME;
+
+/// The delay the strip adds at low frequencies, in samples (oversampling
+/// filters and anti-aliasing). Main thread or real time.
+double gs_preamp_latency(const GsPreamp *pre);
+/// The oversampling factor in use.
+unsigned gs_preamp_oversample(const GsPreamp *pre);
+/// The model the strip runs.
+const GsPreampInfo *gs_preamp_info(const GsPreamp *pre);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  // GS_PREAMP_H

@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: ISC
+// gainstage process: one channel strip over a sound file.
+
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "cli/report.h"
+#include "cli/soundfile.h"
+#include "dsp/quantise.h"
+#include "gainstage/preamp.h"
+#include "gainstage/units.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sndfile.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BLOCK 4096
+#define MAX_CHANNELS 64
+#define EXIT_BAD_INPUT 2
+#define EXIT_FAILURE_IO 1
+#define PROGRESS_MIN_S 5.0  // inputs shorter than this finish before a bar helps
+
+static const char usage[] =
+  "usage: gainstage process [options] IN OUT\n"
+  "Runs one channel strip (pad, high-pass, preamp model, converter) over a sound file.\n"
+  "\n"
+  "  -m, --model NAME     preamp model (default clean); --list-models lists them\n"
+  "  -g, --gain DB        preamp gain (default 0); DB,DB,... sets each channel\n"
+  "      --pad            -20 dB pad before the preamp\n"
+  "      --hpf HZ         12 dB/octave high-pass filter (10 to 1000 Hz)\n"
+  "      --polarity       invert the polarity\n"
+  "      --bass DB, --mid DB, --treble DB\n"
+  "                       tone controls of the bass and guitar models (-15 to +15)\n"
+  "      --oversample N   auto (the model's choice), 1, 2, 4 or 8\n"
+  "      --noise          add the model's equivalent input noise\n"
+  "      --seed N         noise and dither seed (default 1)\n"
+  "      --input-ref DBU  level of a full-scale sine in IN (default +18 dBu = 0 dBFS)\n"
+  "      --output-ref DBU converter reference for OUT (default: the input reference)\n"
+  "      --bits B         16, 24 (default) or 32f\n"
+  "      --dither D       tpdf (default for 16 and 24 bits) or none\n"
+  "      --format F       wav, rf64, w64, aiff, flac or caf (default: OUT's extension)\n"
+  "      --link           treat the channels as one linked strip (one report row)\n"
+  "      --json           print the report as JSON\n"
+  "  -q, --quiet          print no report\n"
+  "      --list-models    list the models with their ranges and exit\n"
+  "  -h, --help           show this help\n"
+  "\n"
+  "Exit status: 0 on success, 2 for bad arguments or input, 1 when writing fails.\n"
+  "OUT appears only when it is complete.\n";
+
+typedef struct {
+  const char *model;
+  const char *gain_arg;
+  double gain_db[MAX_CHANNELS];
+  unsigned n_gains;
+  bool pad, invert, noise, link, json, quiet, list_models;
+  double hpf_hz, bass_db, mid_db, treble_db;
+  unsigned oversample;
+  double input_ref_dbu, output_ref_dbu;
+  bool output_ref_set;
+  const char *bits;
+  const char *dither;
+  const char *format;
+  uint64_t seed;
+} Options;
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+  interrupted = sig;
+}
+
+static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int bad(const char *fmt, ...)
+{
+  va_list args;
+  va_start(args, fmt);
+  fputs("gainstage process: ", stderr);
+  vfprintf(stderr, fmt, args);
+  fputc('\n', stderr);
+  va_end(args);
+  return EXIT_BAD_INPUT;
+}
+
+static bool parse_number(const char *opt, const char *text, double *out)
+{
+  char *end = NULL;
+  errno = 0;
+  const double v = strtod(text, &end);
+  if (end == text || *end || errno || !isfinite(v)) {
+    bad("%s %s: not a number", opt, text);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+static bool parse_gains(Options *o, const char *text)
+{
+  o->gain_arg = text;
+  o->n_gains = 0;
+  char buf[1024];
+  if (strlen(text) >= sizeof(buf)) {
+    bad("--gain: too long");
+    return false;
+  }
+  strcpy(buf, text);
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    if (o->n_gains == MAX_CHANNELS) {
+      bad("--gain: more than %d values", MAX_CHANNELS);
+      return false;
+    }
+    if (!parse_number("--gain", tok, &o->gain_db[o->n_gains++])) {
+      return false;
+    }
+  }
+  if (!o->n_gains) {
+    bad("--gain %s: no value", text);
+    return false;
+  }
+  return true;
+}
+
+enum {
+  OPT_PAD = 256, OPT_HPF, OPT_POLARITY, OPT_BASS, OPT_MID, OPT_TREBLE, OPT_OVERSAMPLE,
+  OPT_NOISE, OPT_SEED, OPT_INPUT_REF, OPT_OUTPUT_REF, OPT_BITS, OPT_DITHER, OPT_FORMAT,
+  OPT_LINK, OPT_JSON, OPT_LIST_MODELS,
+};
+
+static const struct option long_options[] = {
+  {"model", required_argument, NULL, 'm'},
+  {"gain", required_argument, NULL, 'g'},
+  {"pad", no_argument, NULL, OPT_PAD},
+  {"hpf", required_argument, NULL, OPT_HPF},
+  {"polarity", no_argument, NULL, OPT_POLARITY},
+  {"bass", required_argument, NULL, OPT_BASS},
+  {"mid", required_argument, NULL, OPT_MID},
+  {"treble", required_argument, NULL, OPT_TREBLE},
+  {"oversample", required_argument, NULL, OPT_OVERSAMPLE},
+  {"noise", no_argument, NULL, OPT_NOISE},
+  {"seed", required_argument, NULL, OPT_SEED},
+  {"input-ref", required_argument, NULL, OPT_INPUT_REF},
+  {"output-ref", required_argument, NULL, OPT_OUTPUT_REF},
+  {"bits", required_argument, NULL, OPT_BITS},
+  {"dither", required_argument, NULL, OPT_DITHER},
+  {"format", required_argument, NULL, OPT_FORMAT},
+  {"link", no_argument, NULL, OPT_LINK},
+  {"json", no_argument, NULL, OPT_JSON},
+  {"quiet", no_argument, NULL, 'q'},
+  {"list-models", no_argument, NULL, OPT_LIST_MODELS},
+  {"help", no_argument, NULL, 'h'},
+  {NULL, 0, NULL, 0},
+};
+
+// Returns -1 to go on, else the exit status.
+static int parse_options(Options *o, int argc, char **argv)
+{
+  *o = (Options){.model = "clean", .gain_arg = "0", .n_gains = 1, .input_ref_dbu = 18.0,
+                 .bits = "24", .dither = NULL, .seed = 1};
+  double v = 0.0;
+  opterr = 0;
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, ":m:g:qh", long_options, NULL)) != -1) {
+    switch (c) {
+    case 'm': o->model = optarg; break;
+    case 'g': if (!parse_gains(o, optarg)) return EXIT_BAD_INPUT; break;
+    case OPT_PAD: o->pad = true; break;
+    case OPT_POLARITY: o->invert = true; break;
+    case OPT_NOISE: o->noise = true; break;
+    case OPT_LINK: o->link = true; break;
+    case OPT_JSON: o->json = true; break;
+    case 'q': o->quiet = true; break;
+    case OPT_LIST_MODELS: o->list_models = true; break;
+    case 'h': fputs(usage, stdout); return 0;
+    case OPT_HPF: if (!parse_number("--hpf", optarg, &o->hpf_hz)) return EXIT_BAD_INPUT; break;
+    case OPT_BASS: if (!parse_number("--bass", optarg, &o->bass_db)) return EXIT_BAD_INPUT; break;
+    case OPT_MID: if (!parse_number("--mid", optarg, &o->mid_db)) return EXIT_BAD_INPUT; break;
+    case OPT_TREBLE:
+      if (!parse_number("--treble", optarg, &o->treble_db)) return EXIT_BAD_INPUT;
+      break;
+    case OPT_INPUT_REF:
+      if (!parse_number("--input-ref", optarg, &o->input_ref_dbu)) return EXIT_BAD_INPUT;
+      break;
+    case OPT_OUTPUT_REF:
+      if (!parse_number("--output-ref", optarg, &o->output_ref_dbu)) return EXIT_BAD_INPUT;
+      o->output_ref_set = true;
+      break;
+    case OPT_SEED:
+      if (!parse_number("--seed", optarg, &v) || v < 0 || v != floor(v)) {
+        return bad("--seed %s: expected a whole number of 0 or more", optarg);
+      }
+      o->seed = (uint64_t)v;
+      break;
+    case OPT_OVERSAMPLE:
+      if (!strcmp(optarg, "auto")) {
+        o->oversample = 0;
+      } else if (!strcmp(optarg, "1") || !strcmp(optarg, "2") || !strcmp(optarg, "4") ||
+                 !strcmp(optarg, "8")) {
+        o->oversample = (unsigned)atoi(optarg);
+      } else {
+        return bad("--oversample %s: not valid (auto, 1, 2, 4 or 8)", optarg);
+      }
+      break;
+    case OPT_BITS: o->bits = optarg; break;
+    case OPT_DITHER:
+      if (strcmp(optarg, "tpdf") && strcmp(optarg, "none")) {
+        return bad("--dither %s: not valid (tpdf or none)", optarg);
+      }
+      o->dither = optarg;
+      break;
+    case OPT_FORMAT: o->format = optarg; break;
+    case ':': return bad("%s needs a value (see --help)", argv[optind - 1]);
+    default: return bad("unknown option '%s' (see --help)", argv[optind - 1]);
+    }
+  }
+  if (!(o->input_ref_dbu >= -40.0 && o->input_ref_dbu <= 40.0)) {
+    return bad("--input-ref %g: out of range (-40 to +40 dBu)", o->input_ref_dbu);
+  }
+  if (!o->output_ref_set) {
+    o->output_ref_dbu = o->input_ref_dbu;
+  } else if (!(o->output_ref_dbu >= -40.0 && o->output_ref_dbu <= 40.0)) {
+    return bad("--output-ref %g: out of range (-40 to +40 dBu)", o->output_ref_dbu);
+  }
+  if (!o->dither) {
+    o->dither = strcmp(o->bits, "32f") ? "tpdf" : "none";
+  }
+  if (o->link && o->n_gains > 1) {
+    return bad("--link: linked channels share one gain (got %u values)", o->n_gains);
+  }
+  return -1;
+}
+
+static void list_models(void)
+{
+  printf("%-12s %-14s %-10s %-11s %s\n", "model", "gain dB", "rail dBu", "EIN dBu(A)",
+         "imitates");
+  for (size_t i = 0; i < gs_preamp_model_count(); ++i) {
+    const GsPreampInfo *m = gs_preamp_model_info(i);
+    char range[32];
+    snprintf(range, sizeof(range), "%g to %g", m->gain_min_db, m->gain_max_db);
+    printf("%-12s %-14s %+-10g %-11g %s%s\n", m->name, range, m->rail_dbu, m->ein_dbu_a,
+           m->imitates, m->has_tone ? " (tone: --bass --mid --treble)" : "");
+  }
+}
+
+// Everything one run holds, so one cleanup path can release it.
+typedef struct {
+  SNDFILE *in;
+  GsOutFile out;
+  GsPreamp *strip[MAX_CHANNELS];
+  GsQuantiser quant[MAX_CHANNELS];
+  GsReport report;
+  float *frames;    // interleaved, BLOCK frames
+  float *channel;   // one channel, BLOCK samples
+  int *ints;        // interleaved output for fixed-point formats
+} Run;
+
+static void run_free(Run *r, unsigned channels)
+{
+  if (r->in) {
+    sf_close(r->in);
+  }
+  gs_outfile_abort(&r->out);
+  for (unsigned c = 0; c < channels; ++c) {
+    gs_preamp_free(r->strip[c]);
+  }
+  gs_report_free(&r->report);
+  free(r->frames);
+  free(r->channel);
+  free(r->ints);
+}
+
+// Writes frames [from, n) of the processed block.
+static bool write_frames(Run *r, const SF_INFO *info, unsigned bits, sf_count_t from,
+                         sf_count_t n)
+{
+  const unsigned ch = (unsigned)info->channels;
+  const float *src = r->frames + from * ch;
+  const sf_count_t count = n - from;
+  if (count <= 0) {
+    return true;
+  }
+  if (!bits) {
+    return sf_writef_float(r->out.sf, src, count) == count;
+  }
+  // The quantiser left every sample on the grid of k / 2^(bits-1); write the
+  // integers themselves so no float-to-int scaling can move them.
+  const double scale = ldexp(1.0, 31);
+  for (sf_count_t i = 0; i < count * ch; ++i) {
+    const double v = src[i] * scale;
+    r->ints[i] = v >= 2147483647.0 ? 2147483647 : (int)v;
+  }
+  return sf_writef_int(r->out.sf, r->ints, count) == count;
+}
+
+int gs_cli_process(int argc, char **argv)
+{
+  Options o;
+  int rc = parse_options(&o, argc, argv);
+  if (rc >= 0) {
+    return rc;
+  }
+  if (o.list_models) {
+    list_models();
+    return 0;
+  }
+  if (argc - optind != 2) {
+    return bad("expected IN and OUT, got %d file name%s (see --help)", argc - optind,
+               argc - optind == 1 ? "" : "s");
+  }
+  const char *in_path = argv[optind];
+  const char *out_path = argv[optind + 1];
+  GsError err = {{0}};
+  {
+    // Settings errors first, before any file is touched (the rate is checked
+    // again against the file's own once it is open).
+    GsPreampConfig probe = gs_preamp_config_default();
+    probe.model = o.model;
+    GsPreamp *strip = NULL;
+    if (gs_preamp_new(&probe, &strip, &err)) {
+      return bad("--model %s: %s", o.model, err.message);
+    }
+    gs_preamp_free(strip);
+  }
+  const int major = gs_cli_format(o.format, out_path, &err);
+  if (!major) {
+    return bad("%s", err.message);
+  }
+  const int subtype = gs_cli_subtype(major, o.bits, &err);
+  if (!subtype) {
+    return bad("%s", err.message);
+  }
+  const unsigned bits = subtype == SF_FORMAT_PCM_16 ? 16 : subtype == SF_FORMAT_PCM_24 ? 24 : 0;
+
+  if (access(in_path, F_OK)) {
+    return bad("%s: no such file", in_path);
+  }
+  if (gs_cli_same_file(in_path, out_path)) {
+    return bad("%s: OUT is the same file as IN; choose another output name", out_path);
+  }
+
+  Run r = {0};
+  SF_INFO in_info = {0};
+  r.in = sf_open(in_path, SFM_READ, &in_info);
+  if (!r.in) {
+    return bad("%s: cannot read it as a sound file: %s", in_path, sf_strerror(NULL));
+  }
+  const unsigned channels = (unsigned)in_info.channels;
+  if (channels > MAX_CHANNELS) {
+    run_free(&r, 0);
+    return bad("%s: %u channels; at most %d are supported", in_path, channels, MAX_CHANNELS);
+  }
+  if (o.n_gains > 1 && o.n_gains != channels) {
+    run_free(&r, 0);
+    return bad("--gain %s: %u values for %u channels (give one, or one per channel)", o.gain_arg,
+               o.n_gains, channels);
+  }
+
+  for (unsigned c = 0; c < channels; ++c) {
+    GsPreampConfig cfg = gs_preamp_config_default();
+    cfg.model = o.model;
+    cfg.rate_hz = in_info.samplerate;
+    cfg.gain_db = o.gain_db[o.n_gains > 1 ? c : 0];
+    cfg.pad = o.pad;
+    cfg.hpf_hz = o.hpf_hz;
+    cfg.invert = o.invert;
+    cfg.bass_db = o.bass_db;
+    cfg.mid_db = o.mid_db;
+    cfg.treble_db = o.treble_db;
+    cfg.oversample = o.oversample;
+    cfg.noise = o.noise;
+    cfg.seed = o.seed + c;
+    if (gs_preamp_new(&cfg, &r.strip[c], &err)) {
+      run_free(&r, channels);
+      return bad("%s", err.message);
+    }
+    gs_quantiser_init(&r.quant[c], bits, strcmp(o.dither, "tpdf") ? GS_DITHER_NONE : GS_DITHER_TPDF,
+                      o.seed * 7919u + c);
+  }
+  const double latency = gs_preamp_latency(r.strip[0]);
+  const long comp = lround(latency);
+
+  r.frames = malloc(sizeof(float) * BLOCK * channels);
+  r.channel = malloc(sizeof(float) * BLOCK);
+  r.ints = malloc(sizeof(int) * BLOCK * channels);
+  if (!r.frames || !r.channel || !r.ints ||
+      gs_report_init(&r.report, channels, in_info.samplerate, &err)) {
+    run_free(&r, channels);
+    fprintf(stderr, "gainstage process: out of memory\n");
+    return EXIT_FAILURE_IO;
+  }
+
+  SF_INFO out_info = {.samplerate = in_info.samplerate, .channels = in_info.channels,
+                      .format = major | subtype};
+  if (gs_outfile_open(&r.out, out_path, &out_info, &err)) {
+    run_free(&r, channels);
+    return bad("%s", err.message);
+  }
+
+  struct sigaction sa = {.sa_handler = on_signal};
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+
+  const double v_in = gs_fullscale_volts(o.input_ref_dbu);
+  const float to_volts = (float)v_in;
+  const float to_fs = (float)(1.0 / gs_fullscale_volts(o.output_ref_dbu));
+  GsProgress progress;
+  gs_progress_init(&progress, stderr, !o.quiet && in_info.frames > PROGRESS_MIN_S * in_info.samplerate,
+                   "processing", (uint64_t)in_info.frames);
+
+  sf_count_t read_total = 0, skip = comp, tail = comp;
+  bool ok = true;
+  while (!interrupted) {
+    sf_count_t n = sf_readf_float(r.in, r.frames, BLOCK);
+    if (n < 0 || (n < BLOCK && sf_error(r.in))) {
+      gs_progress_finish(&progress);
+      const int code = bad("%s: read error after %lld frames: %s", in_path,
+                           (long long)read_total, sf_strerror(r.in));
+      run_free(&r, channels);
+      return code;
+    }
+    read_total += n;
+    if (n < BLOCK && tail > 0) {  // flush the filters so the output keeps its length
+      const sf_count_t z = tail < BLOCK - n ? tail : BLOCK - n;
+      memset(r.frames + n * channels, 0, sizeof(float) * (size_t)(z * channels));
+      n += z;
+      tail -= z;
+    }
+    if (n == 0) {
+      break;
+    }
+    for (unsigned c = 0; c < channels; ++c) {
+      float *x = r.channel;
+      for (sf_count_t i = 0; i < n; ++i) {
+        x[i] = r.frames[i * channels + c] * to_volts;
+      }
+      gs_preamp_process(r.strip[c], x, x, (uint32_t)n);
+      // The converter: volts to full scale, clipping at 0 dBFS.
+      uint64_t clipped = 0;
+      for (sf_count_t i = 0; i < n; ++i) {
+        float s = x[i] * to_fs;
+        if (fabsf(s) > 1.0f) {
+          ++clipped;
+          s = s > 0 ? 1.0f : -1.0f;
+        }
+        x[i] = s;
+      }
+      gs_quantiser_process(&r.quant[c], x, x, (uint32_t)n);
+      r.report.ch[c].clipped += clipped;
+      for (sf_count_t i = 0; i < n; ++i) {
+        r.frames[i * channels + c] = x[i];
+      }
+    }
+    const sf_count_t from = skip < n ? skip : n;
+    skip -= from;
+    gs_report_add(&r.report, r.frames + from * channels, (uint32_t)(n - from));
+    if (!write_frames(&r, &out_info, bits, from, n)) {
+      ok = false;
+      break;
+    }
+    gs_progress_update(&progress, (uint64_t)read_total);
+  }
+  gs_progress_finish(&progress);
+
+  if (interrupted) {
+    run_free(&r, channels);
+    fprintf(stderr, "gainstage process: interrupted; %s was not written\n", out_path);
+    return 128 + interrupted;
+  }
+  if (!ok) {
+    fprintf(stderr, "gainstage process: %s: writing failed: %s\n", out_path,
+            sf_strerror(r.out.sf));
+    run_free(&r, channels);
+    return EXIT_FAILURE_IO;
+  }
+  if (gs_outfile_commit(&r.out, &err)) {
+    fprintf(stderr, "gainstage process: %s\n", err.message);
+    run_free(&r, channels);
+    return EXIT_FAILURE_IO;
+  }
+
+  const GsReportSettings settings = {
+    .input = in_path, .output = out_path, .model = o.model, .gain = o.gain_arg,
+    .oversample = gs_preamp_oversample(r.strip[0]), .latency_samples = latency,
+    .compensated = comp, .rate_hz = in_info.samplerate, .frames = (uint64_t)read_total,
+    .bits = o.bits, .dither = o.dither, .linked = o.link,
+  };
+  if (o.json) {
+    gs_report_print_json(&r.report, &settings, stdout);
+  } else if (!o.quiet) {
+    gs_report_print(&r.report, &settings, stdout);
+  }
+  run_free(&r, channels);
+  return 0;
+}

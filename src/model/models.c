@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: ISC
+// The table of built-in preamp models. The documented figures (THD, EIN,
+// response) are measured by tests/unit/model/test_models.c and listed in
+// docs/models.md.
+
+#include "model/models.h"
+
+#include <stddef.h>
+#include <string.h>
+
+static const GsModelDef models[] = {
+  {
+    .info = {
+      .name = "clean",
+      .imitates = "a modern transparent interface preamp (Scarlett 4th gen class)",
+      .character = "no colour: linear up to the rail, then it clips",
+      .gain_min_db = 0.0, .gain_max_db = 66.0, .gain_default_db = 0.0,
+      .ein_dbu_a = -129.0, .rail_dbu = 24.0, .auto_oversample = 1,
+      .thd = {{4.0, 0.0001}, {20.0, 0.0001}},
+      .response_db_20k = 0.0,
+    },
+    .core = GS_CORE_CLEAN,
+    .drive_dbu = 24.0,
+  },
+  {
+    .info = {
+      .name = "console",
+      .imitates = "a solid-state console channel (discrete op-amp class)",
+      .character = "low-order odd harmonics that grow with level, a hard knee at the rail",
+      .gain_min_db = 0.0, .gain_max_db = 60.0, .gain_default_db = 0.0,
+      .ein_dbu_a = -128.0, .rail_dbu = 26.0, .auto_oversample = 4,
+      .thd = {{4.0, 0.002}, {20.0, 0.2}},
+      .response_db_20k = 0.0,
+    },
+    .core = GS_CORE_CONSOLE,
+    .drive_dbu = 26.0,
+    .console_cubic = 0.05,
+  },
+  {
+    .info = {
+      .name = "transformer",
+      .imitates = "a class-A preamp with input and output transformers (1073 class)",
+      .character = "low-frequency thickening: odd harmonics rising at low frequencies and "
+                   "high levels, a slight high-frequency roll-off",
+      .gain_min_db = 0.0, .gain_max_db = 70.0, .gain_default_db = 0.0,
+      .ein_dbu_a = -126.0, .rail_dbu = 26.0, .auto_oversample = 4,
+      .thd = {{4.0, 0.01}, {20.0, 0.1}},
+      .response_db_20k = -0.5,
+    },
+    .core = GS_CORE_TRANSFORMER,
+    .drive_dbu = 26.0,
+    .xfmr_sat_dbu = 30.0,
+    .xfmr_sat_hz = 40.0,
+    .xfmr_loss = 0.05,
+    .hf_shelf_db = -1.0,
+  },
+  {
+    .info = {
+      .name = "tube",
+      .imitates = "a triode valve microphone preamp (610 class)",
+      .character = "mostly second harmonic at moderate levels, soft compression when driven",
+      .gain_min_db = 0.0, .gain_max_db = 60.0, .gain_default_db = 0.0,
+      .ein_dbu_a = -124.0, .rail_dbu = 22.0, .auto_oversample = 4,
+      .thd = {{4.0, 0.3}, {20.0, 3.0}},
+      .response_db_20k = 0.0,
+    },
+    .core = GS_CORE_TUBE,
+    .drive_dbu = 22.0,
+    .tube_bias = 0.25,
+    .tube_asymmetry = 2.0,
+  },
+  {
+    .info = {
+      .name = "bass",
+      .imitates = "a valve bass amplifier preamp with an active three-band tone stack",
+      .character = "warm, grows thick and compressed when the gain is pushed",
+      .gain_min_db = 0.0, .gain_max_db = 40.0, .gain_default_db = 0.0,
+      .ein_dbu_a = -115.0, .rail_dbu = 20.0, .auto_oversample = 4,
+      .has_tone = true, .tone_range_db = 15.0,
+      .bass_hz = 80.0, .mid_hz = 500.0, .treble_hz = 4000.0,
+      .thd = {{-6.0, 0.5}, {6.0, 5.0}},
+      .response_db_20k = 0.0,
+    },
+    .core = GS_CORE_INSTRUMENT,
+    .drive_dbu = 6.0,
+    .tube_bias = 0.2,
+    .tube_asymmetry = 1.5,
+    .makeup_db = 4.0,
+  },
+  {
+    .info = {
+      .name = "guitar",
+      .imitates = "a high-gain valve guitar amplifier preamp with a three-band tone stack",
+      .character = "from edge of break-up to saturated, more gain on tap than the bass model",
+      .gain_min_db = 0.0, .gain_max_db = 60.0, .gain_default_db = 0.0,
+      .ein_dbu_a = -112.0, .rail_dbu = 20.0, .auto_oversample = 4,
+      .has_tone = true, .tone_range_db = 15.0,
+      .bass_hz = 120.0, .mid_hz = 800.0, .treble_hz = 3200.0,
+      .thd = {{-6.0, 1.0}, {6.0, 10.0}},
+      .response_db_20k = 0.0,
+    },
+    .core = GS_CORE_INSTRUMENT,
+    .drive_dbu = -6.0,
+    .tube_bias = 0.3,
+    .tube_asymmetry = 2.0,
+    .makeup_db = 14.0,
+  },
+};
+
+#define N_MODELS (sizeof(models) / sizeof(models[0]))
+
+size_t gs_preamp_model_count(void)
+{
+  return N_MODELS;
+}
+
+const GsPreampInfo *gs_preamp_model_info(size_t index)
+{
+  return index < N_MODELS ? &models[index].info : NULL;
+}
+
+const GsPreampInfo *gs_preamp_model_find(const char *name)
+{
+  for (size_t i = 0; name && i < N_MODELS; ++i) {
+    if (!strcmp(models[i].info.name, name)) {
+      return &models[i].info;
+    }
+  }
+  return NULL;
+}
+
+const GsModelDef *gs_model_def(const GsPreampInfo *info)
+{
+  // info is the first member of its definition.
+  return (const GsModelDef *)(const void *)info;
+}

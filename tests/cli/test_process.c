@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: ISC
+// gainstage process, run as a user runs it: real files through libsndfile,
+// the real command, its exit status, its messages and what it leaves behind.
+
+#include "check.h"
+
+#include <dirent.h>
+#include <jansson.h>
+#include <sndfile.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define RATE 48000
+
+static const char *gainstage;  // path of the command under test
+static char dir[256];          // a fresh folder for each run of this program
+
+static char *path(const char *name)
+{
+  static char buf[4][512];
+  static int next;
+  char *p = buf[next++ % 4];
+  snprintf(p, 512, "%s/%s", dir, name);
+  return p;
+}
+
+// Runs gainstage with the given arguments; returns the exit status and keeps
+// stdout and stderr in files.
+static int run(const char *args)
+{
+  char cmd[4096];
+  snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s >stdout.txt 2>stderr.txt", dir, gainstage,
+           args);
+  const int st = system(cmd);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *slurp(const char *name)
+{
+  static char buf[65536];
+  FILE *f = fopen(path(name), "r");
+  size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+  buf[n] = '\0';
+  if (f) {
+    fclose(f);
+  }
+  return buf;
+}
+
+static bool exists(const char *name)
+{
+  return access(path(name), F_OK) == 0;
+}
+
+// No temporary output file may be left behind.
+static void assert_no_tmp_files(void)
+{
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  for (struct dirent *e; (e = readdir(d));) {
+    if (strstr(e->d_name, ".tmp-")) {
+      print_error("left behind: %s\n", e->d_name);
+      fail();
+    }
+  }
+  closedir(d);
+}
+
+static void assert_one_line_error(const char *must_contain)
+{
+  const char *err = slurp("stderr.txt");
+  const char *nl = strchr(err, '\n');
+  if (!strstr(err, must_contain) || !nl || nl[1] != '\0') {
+    print_error("stderr was: [%s], expected one line containing [%s]\n", err, must_contain);
+    fail();
+  }
+}
+
+// A sine plus a little deterministic noise, written as a file.
+static void write_signal(const char *name, int format, int channels, double rate, double seconds,
+                         double amplitude)
+{
+  SF_INFO info = {.samplerate = (int)rate, .channels = channels, .format = format};
+  SNDFILE *sf = sf_open(path(name), SFM_WRITE, &info);
+  assert_non_null(sf);
+  const sf_count_t n = (sf_count_t)(rate * seconds);
+  float *x = malloc(sizeof(float) * (size_t)(n * channels));
+  unsigned s = 12345;
+  for (sf_count_t i = 0; i < n; ++i) {
+    for (int c = 0; c < channels; ++c) {
+      s = s * 1664525u + 1013904223u;
+      const double noise = ((double)(s >> 8) / 16777216.0 - 0.5) * amplitude * 0.01;
+      x[i * channels + c] =
+        (float)(amplitude * sin(2 * M_PI * (997.0 + 100.0 * c) * (double)i / rate) + noise);
+    }
+  }
+  assert_int_equal(sf_writef_float(sf, x, n), n);
+  sf_close(sf);
+  free(x);
+}
+
+static float *read_all(const char *name, SF_INFO *info)
+{
+  *info = (SF_INFO){0};
+  SNDFILE *sf = sf_open(path(name), SFM_READ, info);
+  if (!sf) {
+    print_error("%s: %s\n", name, sf_strerror(NULL));
+    fail();
+  }
+  float *x = malloc(sizeof(float) * (size_t)(info->frames * info->channels));
+  assert_int_equal(sf_readf_float(sf, x, info->frames), info->frames);
+  sf_close(sf);
+  return x;
+}
+
+// Largest difference relative to the largest reference sample, in dB.
+static double error_db(const float *a, const float *ref, size_t n)
+{
+  double worst = 0.0, peak = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    worst = fmax(worst, fabs((double)a[i] - ref[i]));
+    peak = fmax(peak, fabs((double)ref[i]));
+  }
+  return worst > 0 ? 20.0 * log10(worst / peak) : -300.0;
+}
+
+static void test_clean_gain_equals_exact_gain(void **state)
+{
+  (void)state;
+  write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, RATE, 1.0, 0.003);
+  assert_int_equal(run("process -q --model clean --gain 30 --bits 32f in.wav out.wav"), 0);
+  SF_INFO a, b;
+  float *in = read_all("in.wav", &a);
+  float *out = read_all("out.wav", &b);
+  assert_int_equal(a.frames, b.frames);
+  const double g = pow(10.0, 30.0 / 20.0);
+  for (sf_count_t i = 0; i < a.frames; ++i) {
+    in[i] = (float)(in[i] * g);
+  }
+  const double err = error_db(out, in, (size_t)a.frames);
+  print_message("clean +30 dB vs exact: %.1f dB\n", err);
+  GS_ASSERT_BELOW(err, -120.0);
+  free(in);
+  free(out);
+}
+
+static void test_clean_gain_equals_sox(void **state)
+{
+  (void)state;
+  if (system("command -v sox >/dev/null 2>&1")) {
+    skip();
+  }
+  write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, RATE, 1.0, 0.003);
+  assert_int_equal(run("process -q --model clean --gain 30 --bits 32f in.wav out.wav"), 0);
+  char cmd[1024];
+  snprintf(cmd, sizeof(cmd), "cd '%s' && sox in.wav -e floating-point -b 32 sox.wav gain 30", dir);
+  assert_int_equal(system(cmd), 0);
+  SF_INFO a, b;
+  float *ours = read_all("out.wav", &a);
+  float *sox = read_all("sox.wav", &b);
+  assert_int_equal(a.frames, b.frames);
+  const double err = error_db(ours, sox, (size_t)a.frames);
+  print_message("clean +30 dB vs sox gain 30: %.1f dB\n", err);
+  GS_ASSERT_BELOW(err, -120.0);
+  free(ours);
+  free(sox);
+}
+
+static void test_every_format_and_channel_count(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *name;
+    int major;
+  } formats[] = {
+    {"out.wav", SF_FORMAT_WAV}, {"out.aiff", SF_FORMAT_AIFF}, {"out.flac", SF_FORMAT_FLAC},
+    {"out.w64", SF_FORMAT_W64}, {"out.rf64", SF_FORMAT_RF64}, {"out.caf", SF_FORMAT_CAF},
+  };
+  write_signal("stereo.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_24, 2, 44100, 0.5, 0.1);
+  for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); ++i) {
+    char args[256];
+    snprintf(args, sizeof(args), "process -q --model tube --gain 6 stereo.wav %s",
+             formats[i].name);
+    assert_int_equal(run(args), 0);
+    SF_INFO info;
+    float *x = read_all(formats[i].name, &info);
+    assert_int_equal(info.format & SF_FORMAT_TYPEMASK, formats[i].major);
+    assert_int_equal(info.format & SF_FORMAT_SUBMASK, SF_FORMAT_PCM_24);
+    assert_int_equal(info.channels, 2);
+    assert_int_equal(info.samplerate, 44100);
+    assert_int_equal(info.frames, 22050);
+    free(x);
+  }
+  // --format overrides the extension; 16-bit output lands on the 16-bit grid.
+  assert_int_equal(run("process -q --format flac --bits 16 stereo.wav out.snd"), 0);
+  SF_INFO info;
+  float *x = read_all("out.snd", &info);
+  assert_int_equal(info.format, SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
+  free(x);
+}
+
+static void test_json_report(void **state)
+{
+  (void)state;
+  // A -40 dBFS sine with 20 dB of gain: the output peak is -20 dBFS.
+  write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, RATE, 2.0, 0.01);
+  assert_int_equal(run("process --json --gain 20 --bits 32f in.wav out.wav"), 0);
+  json_error_t jerr;
+  json_t *root = json_loads(slurp("stdout.txt"), 0, &jerr);
+  if (!root) {
+    print_error("not JSON: %s\n", jerr.text);
+    fail();
+  }
+  json_t *ch = json_array_get(json_object_get(root, "channels"), 0);
+  GS_ASSERT_NEAR(json_real_value(json_object_get(ch, "peak_dbfs")), -20.0, 0.02);
+  GS_ASSERT_NEAR(json_real_value(json_object_get(ch, "rms_dbfs")), -23.01, 0.02);
+  GS_ASSERT_NEAR(json_real_value(json_object_get(ch, "true_peak_dbfs")), -20.0, 0.05);
+  // BS.1770: a 0 dBFS 1 kHz sine in one channel reads -3.01 LUFS, so this
+  // -20 dBFS one reads -23.0 (the K-weighting is within 0.05 dB of 0 at 1 kHz).
+  GS_ASSERT_NEAR(json_real_value(json_object_get(root, "integrated_lufs")), -23.0, 0.15);
+  assert_int_equal(json_integer_value(json_object_get(ch, "clipped")), 0);
+  assert_string_equal(json_string_value(json_object_get(root, "model")), "clean");
+  json_decref(root);
+}
+
+static void test_clipping_is_counted(void **state)
+{
+  (void)state;
+  write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, RATE, 0.5, 0.5);
+  assert_int_equal(run("process --json --gain 12 in.wav out.wav"), 0);
+  json_t *root = json_loads(slurp("stdout.txt"), 0, NULL);
+  assert_non_null(root);
+  GS_ASSERT_ABOVE(json_integer_value(json_object_get(root, "clipped")), 1000);
+  json_decref(root);
+}
+
+static void test_oversampled_output_is_aligned(void **state)
+{
+  (void)state;
+  // The strip's latency is compensated: at 4x a low-level sine comes out in
+  // phase with the input to within a fraction of a sample.
+  write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, RATE, 0.5, 0.01);
+  assert_int_equal(run("process -q --oversample 4 --bits 32f in.wav out.wav"), 0);
+  SF_INFO a, b;
+  float *in = read_all("in.wav", &a);
+  float *out = read_all("out.wav", &b);
+  assert_int_equal(a.frames, b.frames);
+  int best_lag = 99;
+  double best = -1.0;
+  for (int lag = -8; lag <= 8; ++lag) {
+    double dot = 0.0;
+    for (sf_count_t i = 100; i < a.frames - 100; ++i) {
+      dot += (double)in[i] * out[i + lag];
+    }
+    if (dot > best) {
+      best = dot;
+      best_lag = lag;
+    }
+  }
+  assert_int_equal(best_lag, 0);
+  free(in);
+  free(out);
+}
+
+static void test_bad_input(void **state)
+{
+  (void)state;
+  write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1, RATE, 0.2, 0.1);
+  FILE *f = fopen(path("corrupt.wav"), "w");
+  fputs("RIFF\x10\0\0\0WAVEfmt garbage that is not a header", f);
+  fclose(f);
+
+  static const struct {
+    const char *args;
+    const char *message;
+  } cases[] = {
+    {"process missing.wav out.wav", "missing.wav: no such file"},
+    {"process corrupt.wav out.wav", "corrupt.wav: cannot read it as a sound file"},
+    {"process --model fuzz in.wav out.wav", "models: clean, console, transformer, tube, bass"},
+    {"process --gain 200 in.wav out.wav", "gain 200 dB is out of range for model 'clean' (0 to 66 dB)"},
+    {"process --gain loud in.wav out.wav", "--gain loud: not a number"},
+    {"process --model tube --bass 3 in.wav out.wav", "has no tone controls"},
+    {"process --model guitar --treble 40 in.wav out.wav", "treble 40 dB is out of range"},
+    {"process --hpf 5 in.wav out.wav", "high-pass frequency 5 Hz is out of range"},
+    {"process --oversample 3 in.wav out.wav", "--oversample 3: not valid (auto, 1, 2, 4 or 8)"},
+    {"process --bits 20 in.wav out.wav", "--bits 20: not valid (16, 24 or 32f)"},
+    {"process --bits 32f in.wav out.flac", "FLAC holds 16 or 24 bits"},
+    {"process in.wav out.xyz", "unknown extension '.xyz'"},
+    {"process --dither rect in.wav out.wav", "--dither rect: not valid (tpdf or none)"},
+    {"process in.wav in.wav", "OUT is the same file as IN"},
+    {"process in.wav ./in.wav", "OUT is the same file as IN"},
+    {"process in.wav", "expected IN and OUT, got 1 file name"},
+    {"process --frobnicate in.wav out.wav", "unknown option '--frobnicate'"},
+    {"process --gain 1,2 in.wav out.wav", "2 values for 1 channels"},
+    {"process in.wav no/such/dir/out.wav", "cannot create the output file"},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
+    const int code = run(cases[i].args);
+    if (code != 2) {
+      print_error("'%s' exited %d, expected 2\n", cases[i].args, code);
+      fail();
+    }
+    assert_one_line_error(cases[i].message);
+    assert_false(exists("out.wav"));
+    assert_no_tmp_files();
+  }
+  // IN is untouched by the attempt to overwrite it.
+  SF_INFO info;
+  float *x = read_all("in.wav", &info);
+  assert_int_equal(info.frames, RATE / 5);
+  free(x);
+}
+
+static void test_existing_output_survives_a_failed_run(void **state)
+{
+  (void)state;
+  write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1, RATE, 0.2, 0.1);
+  assert_int_equal(run("process -q in.wav keep.wav"), 0);
+  struct stat before, after;
+  assert_int_equal(stat(path("keep.wav"), &before), 0);
+  assert_int_equal(run("process --gain 500 in.wav keep.wav"), 2);
+  assert_int_equal(stat(path("keep.wav"), &after), 0);
+  assert_int_equal(before.st_size, after.st_size);
+  assert_int_equal(before.st_mtime, after.st_mtime);
+  assert_no_tmp_files();
+}
+
+static void test_help_and_models(void **state)
+{
+  (void)state;
+  assert_int_equal(run("process --help"), 0);
+  assert_non_null(strstr(slurp("stdout.txt"), "usage: gainstage process"));
+  assert_int_equal(run("process --list-models"), 0);
+  const char *list = slurp("stdout.txt");
+  assert_non_null(strstr(list, "guitar"));
+  assert_non_null(strstr(list, "transformer"));
+  assert_int_equal(run("bogus"), 2);
+  assert_one_line_error("unknown command 'bogus'");
+}
+
+int main(int argc, char **argv)
+{
+  gainstage = argc > 1 ? argv[1] : getenv("GAINSTAGE");
+  if (!gainstage) {
+    fprintf(stderr, "usage: test_process PATH-TO-GAINSTAGE\n");
+    return 1;
+  }
+  snprintf(dir, sizeof(dir), "/tmp/gs-test-process-XXXXXX");
+  if (!mkdtemp(dir)) {
+    return 1;
+  }
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_clean_gain_equals_exact_gain),
+    cmocka_unit_test(test_clean_gain_equals_sox),
+    cmocka_unit_test(test_every_format_and_channel_count),
+    cmocka_unit_test(test_json_report),
+    cmocka_unit_test(test_clipping_is_counted),
+    cmocka_unit_test(test_oversampled_output_is_aligned),
+    cmocka_unit_test(test_bad_input),
+    cmocka_unit_test(test_existing_output_survives_a_failed_run),
+    cmocka_unit_test(test_help_and_models),
+  };
+  const int failed = cmocka_run_group_tests(tests, NULL, NULL);
+  char cmd[512];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  if (system(cmd)) {
+    return 1;
+  }
+  return failed;
+}
