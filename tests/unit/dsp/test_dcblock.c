@@ -47,7 +47,7 @@ static void test_corner_and_passband(void **state)
     // The time constant is 1 / (2 pi 5 Hz) = 32 ms: 2 s of settling leaves e^-63.
     const double corner = measure_db(&dc, rates_hz[r], corner_hz, 2);
     const double khz = measure_db(&dc, rates_hz[r], 1000.0, 2);
-    printf("dcblock at %.0f Hz: %.6f dB at %.0f Hz, %.2g dB at 1 kHz\n", rates_hz[r], corner,
+    printf("dcblock at %.0f Hz: %.7f dB at %.0f Hz, %.2g dB at 1 kHz\n", rates_hz[r], corner,
            corner_hz, khz);
     GS_ASSERT_NEAR(corner, half_power_db, 0.01);
     GS_ASSERT_NEAR(khz, 0.0, 0.01);
