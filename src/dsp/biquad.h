@@ -19,14 +19,16 @@ typedef struct {
   double rate_hz, freq_hz, gain_db, q;
 } GsBiquad;
 
-/// Pass-through coefficients and cleared state.
+/// Pass-through coefficients and cleared state. Main thread.
 void gs_biquad_init(GsBiquad *bq);
 /// Clears the state, keeps the coefficients. Real-time safe.
 void gs_biquad_reset(GsBiquad *bq) GS_REALTIME;
 
 // Designs (Robert Bristow-Johnson, "Cookbook formulae for audio EQ biquad
 // filter coefficients"). q is the quality factor (0.7071 is Butterworth);
-// shelves take the shelf slope S (1 is the steepest monotonic shelf).
+// shelves take the shelf slope S (1 is the steepest monotonic shelf) and reach
+// gain_db / 2 at freq_hz. Each returns early when the design is unchanged and
+// keeps the state. Main thread, or the processing thread between blocks.
 void gs_biquad_set_highpass(GsBiquad *bq, double rate_hz, double freq_hz, double q);
 void gs_biquad_set_lowpass(GsBiquad *bq, double rate_hz, double freq_hz, double q);
 void gs_biquad_set_lowshelf(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
@@ -36,10 +38,13 @@ void gs_biquad_set_highshelf(GsBiquad *bq, double rate_hz, double freq_hz, doubl
 void gs_biquad_set_peaking(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
                            double q);
 
-/// The analytic magnitude response |H(e^jw)| in dB at freq_hz.
+/// The analytic magnitude response |H(e^jw)| in dB at freq_hz, from the
+/// coefficients. Main thread.
 double gs_biquad_magnitude_db(const GsBiquad *bq, double rate_hz, double freq_hz);
 
-/// Filters n samples; in and out may be the same buffer. Real-time safe.
+/// Filters n samples; in and out may be the same buffer. State below 1e-30
+/// (-600 dBFS) is flushed to zero, so silence never leaves denormals.
+/// Real-time safe.
 void gs_biquad_process(GsBiquad *bq, const float *in, float *out, uint32_t n) GS_REALTIME;
 
 #endif  // GS_DSP_BIQUAD_H

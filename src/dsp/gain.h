@@ -12,11 +12,13 @@
 typedef struct {
   float target;   ///< linear target gain
   float current;  ///< linear gain applied to the last sample
-  float coef;     ///< one-pole smoothing coefficient per sample
+  float coef;     ///< fraction of the remaining glide covered per sample, 1 - exp(-1/(time_s rate_hz))
 } GsGain;
 
 /// Starts settled at gain_db (no glide at the start). time_s is the smoothing
-/// time constant (about 10 ms is click-free and still feels immediate).
+/// time constant (about 10 ms is click-free and still feels immediate); 0
+/// jumps. The gain changes by at most coef times the step from one sample to
+/// the next, and snaps to the target once within 1e-6 of it. Main thread.
 void gs_gain_init(GsGain *g, double rate_hz, double time_s, float gain_db);
 /// Sets a new target; the gain glides to it. Real-time safe.
 void gs_gain_set_db(GsGain *g, float gain_db) GS_REALTIME;
@@ -24,8 +26,8 @@ void gs_gain_set_db(GsGain *g, float gain_db) GS_REALTIME;
 /// settled the multiplication is exact by the target. Real-time safe.
 void gs_gain_process(GsGain *g, const float *in, float *out, uint32_t n) GS_REALTIME;
 
-/// 10^(db/20), and its inverse.
-double gs_db_to_gain(double db);
-double gs_gain_to_db(double gain);
+/// 10^(db/20), and its inverse (-inf dB for a gain of 0). Real-time safe.
+double gs_db_to_gain(double db) GS_REALTIME;
+double gs_gain_to_db(double gain) GS_REALTIME;
 
 #endif  // GS_DSP_GAIN_H

@@ -12,19 +12,26 @@
 /// Gaussian white noise of RMS 1.0.
 typedef struct {
   GsPrng rng;
+  double spare;   ///< Box-Muller makes deviates in pairs: the second one
+  int has_spare;  ///< waits here, so blocks of any size give one sequence
 } GsWhite;
 
+/// The same seed always gives the same sequence. Main thread.
 void gs_white_init(GsWhite *w, uint64_t seed);
 /// Adds rms times unit white noise to out (out += rms * n). Real-time safe.
 void gs_white_add(GsWhite *w, float rms, float *out, uint32_t n) GS_REALTIME;
 
-/// Pink noise (-3 dB per octave), RMS 1.0 over the audio band.
+/// Pink noise (-3 dB per octave from about 10 Hz up), RMS 1.0 between 20 Hz
+/// and 20 kHz at any of the usual sample rates (the shape depends only on
+/// f / rate). Not Gaussian-exact: the white source is uniform.
 typedef struct {
   GsPrng rng;
   double state[7];
 } GsPink;
 
+/// The same seed always gives the same sequence. Main thread.
 void gs_pink_init(GsPink *p, uint64_t seed);
+/// Adds rms times unit pink noise to out. Real-time safe.
 void gs_pink_add(GsPink *p, float rms, float *out, uint32_t n) GS_REALTIME;
 
 #endif  // GS_DSP_NOISE_H

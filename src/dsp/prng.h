@@ -12,10 +12,13 @@ typedef struct {
   uint32_t s[4];
 } GsPrng;
 
-/// The same seed always gives the same sequence.
+/// The same seed always gives the same sequence; every seed (0 too) is
+/// valid, mixed through splitmix64. Main thread or real time.
 void gs_prng_seed(GsPrng *rng, uint64_t seed);
+/// 32 random bits (the low few are weaker than the high ones in xoshiro128+).
+/// Real-time safe.
 uint32_t gs_prng_next(GsPrng *rng) GS_REALTIME;
-/// Uniform in [-1, 1).
+/// Uniform in [-1, 1 - 2^-23], on a grid of 2^-23 (the top 24 bits). Real-time safe.
 float gs_prng_uniform(GsPrng *rng) GS_REALTIME;
 
 #endif  // GS_DSP_PRNG_H

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: ISC
+// Second-order IIR sections: RBJ-cookbook coefficient design and TDF-II processing.
+
+#include "dsp/biquad.h"
+
+#include <math.h>
+
+static const double two_pi = 6.283185307179586476925;
+
+enum { PASS, HIGHPASS, LOWPASS, LOWSHELF, HIGHSHELF, PEAKING };
+
+// State below this is flushed to zero so a decaying filter never reaches the
+// denormal range (double below 2.2e-308, float output below 1.2e-38), where
+// arithmetic is slow on x86. 1e-30 is -600 dBFS, far below any signal.
+static const double tiny = 1e-30;
+
+// Both state variables go to zero together: flushing one alone is a
+// nonlinearity that can keep a lightly damped section ringing just above
+// the threshold (a limit cycle).
+static void flush(double *z1, double *z2)
+{
+  if (fabs(*z1) + fabs(*z2) < tiny) {
+    *z1 = 0.0;
+    *z2 = 0.0;
+  }
+}
+
+// True when the design is already in place (setters return early on no change).
+static int unchanged(const GsBiquad *bq, int kind, double rate_hz, double freq_hz,
+                     double gain_db, double q)
+{
+  return bq->kind == kind && bq->rate_hz == rate_hz && bq->freq_hz == freq_hz &&
+         bq->gain_db == gain_db && bq->q == q;
+}
+
+static void remember(GsBiquad *bq, int kind, double rate_hz, double freq_hz, double gain_db,
+                     double q)
+{
+  bq->kind = kind;
+  bq->rate_hz = rate_hz;
+  bq->freq_hz = freq_hz;
+  bq->gain_db = gain_db;
+  bq->q = q;
+}
+
+// Stores b/a0 and a/a0.
+static void store(GsBiquad *bq, double b0, double b1, double b2, double a0, double a1,
+                  double a2)
+{
+  bq->b0 = b0 / a0;
+  bq->b1 = b1 / a0;
+  bq->b2 = b2 / a0;
+  bq->a1 = a1 / a0;
+  bq->a2 = a2 / a0;
+}
+
+void gs_biquad_init(GsBiquad *bq)
+{
+  *bq = (GsBiquad){.b0 = 1.0, .kind = PASS};
+}
+
+void gs_biquad_reset(GsBiquad *bq)
+{
+  bq->z1 = 0.0;
+  bq->z2 = 0.0;
+}
+
+// All designs below are from Robert Bristow-Johnson, "Cookbook formulae for
+// audio EQ biquad filter coefficients": w0 = 2 pi f0 / Fs, alpha = sin(w0)/(2Q).
+// 1 - cos(w0) is written 2 sin^2(w0/2) so low corners at high rates keep
+// their precision.
+
+void gs_biquad_set_highpass(GsBiquad *bq, double rate_hz, double freq_hz, double q)
+{
+  if (unchanged(bq, HIGHPASS, rate_hz, freq_hz, 0.0, q)) {
+    return;
+  }
+  remember(bq, HIGHPASS, rate_hz, freq_hz, 0.0, q);
+  const double w0 = two_pi * freq_hz / rate_hz;
+  const double c = cos(w0);
+  const double alpha = sin(w0) / (2.0 * q);
+  store(bq, (1.0 + c) / 2.0, -(1.0 + c), (1.0 + c) / 2.0, 1.0 + alpha, -2.0 * c, 1.0 - alpha);
+}
+
+void gs_biquad_set_lowpass(GsBiquad *bq, double rate_hz, double freq_hz, double q)
+{
+  if (unchanged(bq, LOWPASS, rate_hz, freq_hz, 0.0, q)) {
+    return;
+  }
+  remember(bq, LOWPASS, rate_hz, freq_hz, 0.0, q);
+  const double w0 = two_pi * freq_hz / rate_hz;
+  const double s = sin(w0 / 2.0);
+  const double one_minus_c = 2.0 * s * s;
+  const double alpha = sin(w0) / (2.0 * q);
+  store(bq, one_minus_c / 2.0, one_minus_c, one_minus_c / 2.0, 1.0 + alpha, -2.0 * cos(w0),
+        1.0 - alpha);
+}
+
+// Shelf alpha from the slope S: alpha = sin(w0)/2 * sqrt((A + 1/A)(1/S - 1) + 2).
+static double shelf_alpha(double w0, double a, double slope)
+{
+  return sin(w0) / 2.0 * sqrt((a + 1.0 / a) * (1.0 / slope - 1.0) + 2.0);
+}
+
+void gs_biquad_set_lowshelf(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
+                            double slope)
+{
+  if (unchanged(bq, LOWSHELF, rate_hz, freq_hz, gain_db, slope)) {
+    return;
+  }
+  remember(bq, LOWSHELF, rate_hz, freq_hz, gain_db, slope);
+  const double a = pow(10.0, gain_db / 40.0);
+  const double w0 = two_pi * freq_hz / rate_hz;
+  const double c = cos(w0);
+  const double k = 2.0 * sqrt(a) * shelf_alpha(w0, a, slope);
+  store(bq, a * ((a + 1.0) - (a - 1.0) * c + k), 2.0 * a * ((a - 1.0) - (a + 1.0) * c),
+        a * ((a + 1.0) - (a - 1.0) * c - k), (a + 1.0) + (a - 1.0) * c + k,
+        -2.0 * ((a - 1.0) + (a + 1.0) * c), (a + 1.0) + (a - 1.0) * c - k);
+}
+
+void gs_biquad_set_highshelf(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
+                             double slope)
+{
+  if (unchanged(bq, HIGHSHELF, rate_hz, freq_hz, gain_db, slope)) {
+    return;
+  }
+  remember(bq, HIGHSHELF, rate_hz, freq_hz, gain_db, slope);
+  const double a = pow(10.0, gain_db / 40.0);
+  const double w0 = two_pi * freq_hz / rate_hz;
+  const double c = cos(w0);
+  const double k = 2.0 * sqrt(a) * shelf_alpha(w0, a, slope);
+  store(bq, a * ((a + 1.0) + (a - 1.0) * c + k), -2.0 * a * ((a - 1.0) + (a + 1.0) * c),
+        a * ((a + 1.0) + (a - 1.0) * c - k), (a + 1.0) - (a - 1.0) * c + k,
+        2.0 * ((a - 1.0) - (a + 1.0) * c), (a + 1.0) - (a - 1.0) * c - k);
+}
+
+void gs_biquad_set_peaking(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
+                           double q)
+{
+  if (unchanged(bq, PEAKING, rate_hz, freq_hz, gain_db, q)) {
+    return;
+  }
+  remember(bq, PEAKING, rate_hz, freq_hz, gain_db, q);
+  const double a = pow(10.0, gain_db / 40.0);
+  const double w0 = two_pi * freq_hz / rate_hz;
+  const double c = cos(w0);
+  const double alpha = sin(w0) / (2.0 * q);
+  store(bq, 1.0 + alpha * a, -2.0 * c, 1.0 - alpha * a, 1.0 + alpha / a, -2.0 * c,
+        1.0 - alpha / a);
+}
+
+// |B(z)| at z = e^jw for B(z) = c0 + c1 z^-1 + c2 z^-2.
+static double poly_magnitude(double c0, double c1, double c2, double w)
+{
+  const double re = c0 + c1 * cos(w) + c2 * cos(2.0 * w);
+  const double im = -c1 * sin(w) - c2 * sin(2.0 * w);
+  return hypot(re, im);
+}
+
+double gs_biquad_magnitude_db(const GsBiquad *bq, double rate_hz, double freq_hz)
+{
+  const double w = two_pi * freq_hz / rate_hz;
+  const double num = poly_magnitude(bq->b0, bq->b1, bq->b2, w);
+  const double den = poly_magnitude(1.0, bq->a1, bq->a2, w);
+  return 20.0 * log10(num / den);
+}
+
+void gs_biquad_process(GsBiquad *bq, const float *in, float *out, uint32_t n)
+{
+  const double b0 = bq->b0, b1 = bq->b1, b2 = bq->b2, a1 = bq->a1, a2 = bq->a2;
+  double z1 = bq->z1, z2 = bq->z2;
+  for (uint32_t i = 0; i < n; ++i) {
+    // Transposed direct form II.
+    const double x = in[i];
+    const double y = b0 * x + z1;
+    z1 = b1 * x - a1 * y + z2;
+    z2 = b2 * x - a2 * y;
+    flush(&z1, &z2);
+    out[i] = (float)y;
+  }
+  bq->z1 = z1;
+  bq->z2 = z2;
+}
