@@ -17,9 +17,10 @@ extern "C" {
 #endif
 
 /// A documented harmonic distortion figure: THD in percent for a 1 kHz sine
-/// at output_dbu, with the model at its default settings.
+/// of level_dbu at the input, with the gain at 0 dB and other settings at
+/// their defaults (for the mic preamps that is also the output level).
 typedef struct {
-  double output_dbu;
+  double level_dbu;
   double thd_percent;
 } GsThdPoint;
 
@@ -37,7 +38,7 @@ typedef struct {
   bool has_tone;            ///< bass / mid / treble controls
   double tone_range_db;     ///< +- range of each tone control
   double bass_hz, mid_hz, treble_hz;  ///< tone control centre frequencies
-  GsThdPoint thd[2];        ///< documented THD at a moderate and a hot level
+  GsThdPoint thd[2];        ///< documented THD at a moderate and a hot input level
   double response_db_20k;   ///< documented response at 20 kHz relative to 1 kHz
 } GsPreampInfo;
 

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: ISC
+// libgainstage: an audio interface with modelled preamps, in software.
+
+#ifndef GS_GAINSTAGE_H
+#define GS_GAINSTAGE_H
+
+#include "gainstage/preamp.h"    // IWYU pragma: export
+#include "gainstage/realtime.h"  // IWYU pragma: export
+#include "gainstage/status.h"    // IWYU pragma: export
+#include "gainstage/units.h"     // IWYU pragma: export
+
+#endif  // GS_GAINSTAGE_H
