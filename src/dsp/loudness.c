@@ -242,7 +242,7 @@ static double filter_channel(GsLoudness *l, unsigned c, const float *x, uint32_t
 
 void gs_loudness_add_frames(GsLoudness *l, const float *frames, uint32_t n_frames)
 {
-  if (!frames) {
+  if (!frames || l->step_frames == 0) {  // step_frames is 0 only before init
     return;
   }
   const unsigned channels = l->channels;

@@ -35,7 +35,7 @@
 // falls in (all counted on the side of the bin's centre). Percentiles are bin
 // centres (within 0.005 LU). Blocks louder than +30 LUFS (hot floating-point
 // input) are summed exactly for the integrated loudness and count as +30 LUFS
-// in the loudness range.
+// in the loudness range. A bin's 32-bit count holds 13 years of one level.
 
 #define GS_LOUDNESS_MAX_CHANNELS 8
 #define GS_LOUDNESS_BINS 10000         ///< histogram bins
