@@ -69,9 +69,9 @@ static double reference_mean(const GsShaper *s, double a, double b)
   double sum = 0.0;
   for (unsigned i = 0; i <= PANELS; ++i) {
     const double w = (i == 0 || i == PANELS) ? 1.0 : (i % 2 ? 4.0 : 2.0);
-    sum += w * gs_shaper_eval(s, a + (b - a) * (double)i / PANELS);
+    sum += w * gs_shaper_eval(s, a + (b - a) * (double)i / (double)PANELS);
   }
-  return sum / (3.0 * PANELS);
+  return sum / (3.0 * (double)PANELS);
 }
 
 // With ADAA, a slowly varying input gives the mean of f between consecutive
@@ -116,7 +116,7 @@ static void test_adaa_ill_conditioned(void **state)
       for (int mode = 0; mode < 3; ++mode) {
         for (unsigned i = 0; i < N; ++i) {
           const double step = mode == 0 ? 0.0 : (mode == 1 ? 1e-7 : -1e-7);
-          in[i] = (float)(centres[p] + step * ((double)i - N / 2.0));
+          in[i] = (float)(centres[p] + step * ((double)i - (double)N / 2.0));
         }
         GsShaper s;
         gs_shaper_init(&s, all_shapes[c], true);
@@ -218,7 +218,7 @@ static void tube_harmonics(double amp, double *gain, double *h2, double *h3)
   static float x[N];
   const size_t k = gs_analysis_coprime_bin(N, 48000.0, 1000.0);
   for (unsigned i = 0; i < N; ++i) {
-    x[i] = (float)(amp * sin(2.0 * M_PI * (double)((k * i) % N) / N));
+    x[i] = (float)(amp * sin(2.0 * M_PI * (double)((k * i) % N) / (double)N));
   }
   GsShaper s;
   gs_shaper_init(&s, GS_SHAPE_TUBE, false);
