@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <string.h>
 
+#ifndef M_PI  // XSI, not ISO C
+#  define M_PI 3.14159265358979323846
+#endif
+
 // ---------------------------------------------------------------------------
 // Design
 //

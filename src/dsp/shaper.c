@@ -14,11 +14,15 @@
 // F(x[n-1]) agree in most of their digits. For SOFT and TUBE (square roots)
 // and HARD (piecewise quadratic) it rearranges exactly into a form with no
 // such cancellation, so they need no special case; TANH falls back to the
-// midpoint below an epsilon derived at tanh_adaa().
+// midpoint below an epsilon derived in shaper.h (GS_SHAPER_TANH_EPSILON).
 
 #include "dsp/shaper.h"
 
 #include <math.h>
+
+#ifndef M_LN2  // XSI, not ISO C
+#  define M_LN2 0.69314718055994530942
+#endif
 
 #ifdef __SSE2__
 #  include <emmintrin.h>
@@ -256,16 +260,8 @@ static void hard_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_R
   s->x1 = u[m];
 }
 
-// TANH: F = log cosh, computed with an absolute error of about
-// eps_d (1 + |x|) (eps_d = 2^-52). The quotient then errs by about
-// 2 eps_d (1 + |x|) / |dx|, while the midpoint tanh((x + x1) / 2) differs
-// from the mean of tanh over [x1, x] by at most max|tanh''| dx^2 / 24 =
-// 0.77 dx^2 / 24. With |dx| < 1e-5 (1 + |x|) the midpoint is used: both
-// errors then stay near 1e-11, far below the float output's resolution
-// (6e-8), and the crossover sits near the balance point
-// (48 eps_d / 0.77)^(1/3) = 2.4e-5.
-#define TANH_EPSILON 1e-5
-
+// TANH: the quotient of log cosh differences, or the midpoint below
+// GS_SHAPER_TANH_EPSILON (derived in shaper.h).
 static void tanh_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_REALTIME
 {
   double x1 = s->x1, F1 = s->F1;
@@ -273,7 +269,8 @@ static void tanh_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_R
     const double x = (double)in[i];
     const double F = log_cosh(x);
     const double dx = x - x1;
-    const double y = fabs(dx) < TANH_EPSILON * (1.0 + fabs(x)) ? tanh(0.5 * (x + x1)) : (F - F1) / dx;
+    const bool close = fabs(dx) < GS_SHAPER_TANH_EPSILON * (1.0 + fabs(x));
+    const double y = close ? tanh(0.5 * (x + x1)) : (F - F1) / dx;
     out[i] = (float)y;
     x1 = x;
     F1 = F;

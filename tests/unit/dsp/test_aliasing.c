@@ -21,6 +21,10 @@
 
 #include <stdlib.h>
 
+#ifndef M_PI  // XSI, not ISO C
+#  define M_PI 3.14159265358979323846
+#endif
+
 #define RATE_HZ 48000.0
 #define N_FFT 65536
 // Base-rate samples run before the analysed block: the halfbands settle
