@@ -7,44 +7,99 @@
 #include "gainstage/realtime.h"
 #include "gainstage/status.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
-/// Base-rate frames processed per internal chunk (longer calls are chunked).
+/// A convenient block length for callers: a caller that stages oversampled
+/// audio in its own buffer needs GS_OVERSAMPLE_CHUNK * factor floats per
+/// block. The oversampler itself takes any n and needs no scratch memory.
 #define GS_OVERSAMPLE_CHUNK 256
 /// Most allpass coefficients one halfband stage may have.
 #define GS_HALFBAND_MAX_COEFS 16
+/// Least stopband rejection each stage is designed for, in dB. Each stage that
+/// meets it keeps what folds into the base band 120 dB down, which leaves
+/// room for the -120 dBc aliasing figure of a tanh shaper at 8x with ADAA.
+#define GS_OVERSAMPLE_REJECTION_DB 120.0
 
 /// One 2:1 halfband stage: two parallel chains of first-order allpasses in
-/// the polyphase form (de Soras, "HIIR"; Regalia/Mitra/Vaidyanathan).
+/// z^-2 in the polyphase form (Valenzuela and Constantinides 1983; Regalia,
+/// Mitra and Vaidyanathan 1988; the structure of Laurent de Soras' HIIR):
+///
+///   H(z) = 1/2 [A0(z^2) + z^-1 A1(z^2)],  Ab(z) = prod (a_i + z^-2) / (1 + a_i z^-2)
+///
+/// where the coefficients a_i, sorted ascending, alternate between the
+/// branches: even i in A0, odd i in A1. Coefficients and state are double.
 typedef struct {
   unsigned n_coefs;
+  double pass_edge;   ///< passband edge / stage rate (the stopband starts at 0.5 - pass_edge)
+  double atten_db;    ///< designed stopband rejection in dB
+  double delay;       ///< group delay of H at DC, in samples of the stage's higher rate
   double coef[GS_HALFBAND_MAX_COEFS];
-  float state_up[GS_HALFBAND_MAX_COEFS + 2];
-  float state_down[GS_HALFBAND_MAX_COEFS + 2];
+  /// s[0], s[1]: previous input of branch 0 and 1; s[i + 2]: previous output
+  /// of allpass i (which is also the previous input of allpass i + 2).
+  double state_up[GS_HALFBAND_MAX_COEFS + 2];
+  double state_down[GS_HALFBAND_MAX_COEFS + 2];
 } GsHalfband;
+
+/// Designs an elliptic halfband with n_coefs allpass coefficients
+/// (1..GS_HALFBAND_MAX_COEFS) and passband edge pass_edge (a fraction of the
+/// stage's higher rate, 0 < pass_edge < 0.25), and clears the state.
+/// GS_ERR_RANGE for anything else. Main thread.
+GsStatus gs_halfband_design(GsHalfband *hb, unsigned n_coefs, double pass_edge);
+/// The stopband rejection in dB an elliptic halfband with n_coefs coefficients
+/// and this passband edge reaches (the closed form the design uses).
+double gs_halfband_rejection_db(unsigned n_coefs, double pass_edge);
+/// The analytic magnitude response |H| in dB at freq (a fraction of the
+/// stage's higher rate), for tests and plots. Main thread.
+double gs_halfband_magnitude_db(const GsHalfband *hb, double freq);
+
+/// Processing variants, fastest first (SPA style); GS_OVERSAMPLE_C runs
+/// everywhere. All compute the same filters and agree to about 1e-7.
+typedef enum {
+  GS_OVERSAMPLE_FMA,  ///< x86 FMA3
+  GS_OVERSAMPLE_C,    ///< portable C
+  GS_OVERSAMPLE_N_VARIANTS,
+} GsOversampleVariant;
 
 /// Owned by the processing thread.
 typedef struct {
   unsigned factor;    ///< 1, 2, 4 or 8
   unsigned n_stages;  ///< log2(factor)
-  GsHalfband stage[3];
-  float scratch[2][GS_OVERSAMPLE_CHUNK * 8];
+  double rate_hz;     ///< base rate
+  double band_hz;     ///< protected base band 0..band_hz: min(20 kHz, 0.4167 * rate_hz)
+  GsOversampleVariant variant;  ///< chosen at init: the fastest this CPU runs
+  GsHalfband stage[3];  ///< stage[0] works between the base rate and 2x, stage[1] 2x-4x, ...
 } GsOversampler;
 
-/// factor is 1, 2, 4 or 8; anything else is GS_ERR_RANGE. rate_hz is the base
-/// rate; each stage is designed to pass 0-20 kHz (or 0.4167 of the base rate,
-/// whichever is lower) and to reject by at least 120 dB whatever would fold
-/// back into that band. Main thread.
+/// factor is 1, 2, 4 or 8 and rate_hz positive and finite; anything else is
+/// GS_ERR_RANGE. rate_hz is the base rate. Each stage is designed to pass
+/// 0..band_hz (20 kHz, or 0.4167 of the base rate, whichever is lower) and to
+/// reject by at least GS_OVERSAMPLE_REJECTION_DB whatever would fold back into
+/// that band; stages further from the base rate have wider transition bands
+/// and need fewer coefficients (8, 4 and 3 at 44.1 or 48 kHz). Main thread.
 GsStatus gs_oversampler_init(GsOversampler *os, unsigned factor, double rate_hz);
+/// Whether this build and CPU can run a variant. Main thread.
+bool gs_oversample_variant_supported(GsOversampleVariant variant);
+/// A short name for a variant ("fma", "c"); never NULL.
+const char *gs_oversample_variant_name(GsOversampleVariant variant);
+/// Picks a variant (for tests and benchmarks); GS_ERR_RANGE if this build or
+/// CPU cannot run it. Main thread.
+GsStatus gs_oversampler_set_variant(GsOversampler *os, GsOversampleVariant variant);
+/// Clears the filter state. Real-time safe.
 void gs_oversampler_reset(GsOversampler *os) GS_REALTIME;
 
-/// n base-rate samples in, n * factor out. Real-time safe.
+/// n base-rate samples in, n * factor out; in and out must not overlap.
+/// Real-time safe. The state is double; with long silence after a signal it
+/// decays into denormals, so run it with FTZ/DAZ set (the engine does).
 void gs_oversampler_up(GsOversampler *os, const float *in, float *out, uint32_t n) GS_REALTIME;
-/// n * factor samples in, n base-rate samples out. Real-time safe.
+/// n * factor samples in, n base-rate samples out; in and out must not
+/// overlap. Real-time safe.
 void gs_oversampler_down(GsOversampler *os, const float *in, float *out, uint32_t n) GS_REALTIME;
 
 /// Round-trip (up then down) group delay at low frequencies, in base-rate
-/// samples (0 for factor 1).
+/// samples (0 for factor 1), from the allpass phases at DC: about 3.7, 4.8
+/// and 5.2 samples for 2x, 4x and 8x at 44.1 or 48 kHz. Main thread or real
+/// time.
 double gs_oversampler_latency(const GsOversampler *os);
 
 #endif  // GS_DSP_OVERSAMPLE_H
