@@ -16,10 +16,12 @@
 extern "C" {
 #endif
 
-/// A documented harmonic distortion figure: THD in percent for a 1 kHz sine
-/// of level_dbu at the input, with the gain at 0 dB and other settings at
-/// their defaults (for the mic preamps that is also the output level).
+/// A documented harmonic distortion figure: THD in percent for a sine of
+/// freq_hz and level_dbu at the input, with the gain at 0 dB and other
+/// settings at their defaults (for the mic preamps that is also the output
+/// level).
 typedef struct {
+  double freq_hz;
   double level_dbu;
   double thd_percent;
 } GsThdPoint;
@@ -32,8 +34,12 @@ typedef struct {
   double gain_min_db;       ///< gain range of the model's gain control
   double gain_max_db;
   double gain_default_db;
+  double output_gain_db;    ///< fixed gain after the colouring stage (instrument models)
   double ein_dbu_a;         ///< equivalent input noise, A-weighted, 150 ohm source
   double rail_dbu;          ///< level (sine RMS) where the output stage clips
+  double drive_dbu;         ///< level (sine RMS) into the colouring stage where it
+                            ///< saturates: the rail for the mic preamps, far lower
+                            ///< for the instrument stages, which are meant to break up
   unsigned auto_oversample; ///< oversampling 'auto' picks this factor
   bool has_tone;            ///< bass / mid / treble controls
   double tone_range_db;     ///< +- range of each tone control

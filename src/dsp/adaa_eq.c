@@ -5,35 +5,36 @@
 
 #include <math.h>
 
-static double response(double a, double w)
+static double response(double a, unsigned n_stages, double w)
 {
   const double s = sin(w / 2.0);
-  return cos(w / 2.0) * (1.0 + 4.0 * a * s * s);
+  return pow(cos(w / 2.0), n_stages) * (1.0 + 4.0 * a * s * s);
 }
 
 // Largest deviation in dB from flat over the band, for one value of a.
-static double worst_db(double a, double w_edge)
+static double worst_db(double a, unsigned n_stages, double w_edge)
 {
   double worst = 0.0;
   for (int i = 1; i <= 64; ++i) {
-    const double dev = fabs(20.0 * log10(response(a, w_edge * i / 64.0)));
+    const double dev = fabs(20.0 * log10(response(a, n_stages, w_edge * i / 64.0)));
     worst = dev > worst ? dev : worst;
   }
   return worst;
 }
 
-void gs_adaa_eq_init(GsAdaaEq *eq, unsigned factor, double rate_hz)
+void gs_adaa_eq_init(GsAdaaEq *eq, unsigned factor, double rate_hz, unsigned n_stages)
 {
+  eq->n_stages = n_stages;
   // Band edge: 20 kHz, or 0.4167 of the base rate when that is lower.
   const double edge_hz = fmin(20000.0, 0.4167 * rate_hz);
   const double w_edge = 2.0 * M_PI * edge_hz / (rate_hz * factor);
-  // a = 1/8 cancels the w^2 term of the Taylor series; a golden-section
-  // search around it finds the equiripple optimum (the error is unimodal in a).
-  double lo = 0.0, hi = 0.5;
+  // a = n/8 cancels the w^2 term of the Taylor series; a golden-section
+  // search around it finds the minimax optimum (the error is unimodal in a).
+  double lo = 0.0, hi = 0.5 * n_stages;
   const double g = (sqrt(5.0) - 1.0) / 2.0;
   for (int i = 0; i < 60; ++i) {
     const double m1 = hi - g * (hi - lo), m2 = lo + g * (hi - lo);
-    if (worst_db(m1, w_edge) < worst_db(m2, w_edge)) {
+    if (worst_db(m1, n_stages, w_edge) < worst_db(m2, n_stages, w_edge)) {
       hi = m2;
     } else {
       lo = m1;
@@ -51,7 +52,8 @@ void gs_adaa_eq_reset(GsAdaaEq *eq)
 double gs_adaa_eq_response_db(const GsAdaaEq *eq, unsigned factor, double rate_hz,
                               double freq_hz)
 {
-  return 20.0 * log10(fabs(response(eq->a, 2.0 * M_PI * freq_hz / (rate_hz * factor))));
+  return 20.0 *
+         log10(fabs(response(eq->a, eq->n_stages, 2.0 * M_PI * freq_hz / (rate_hz * factor))));
 }
 
 void gs_adaa_eq_process(GsAdaaEq *eq, const float *in, float *out, uint32_t n)

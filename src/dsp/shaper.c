@@ -36,6 +36,11 @@ static double clamp1(double x)
   return x > 1.0 ? 1.0 : (x < -1.0 ? -1.0 : x);
 }
 
+static double clamp(double x, double c)
+{
+  return x > c ? c : (x < -c ? -c : x);
+}
+
 // ---------------------------------------------------------------------------
 // Curves and antiderivatives
 
@@ -74,6 +79,10 @@ double gs_shaper_eval(const GsShaper *s, double x)
   case GS_SHAPE_TANH: return tanh(x);
   case GS_SHAPE_SOFT: return x / sqrt(1.0 + x * x);
   case GS_SHAPE_TUBE: return (tube_g(s, x + s->bias) - s->offset) * s->scale;
+  case GS_SHAPE_RAIL: {
+    const double c = clamp(x, s->clip);
+    return fabs(x) >= s->clip ? (x > 0 ? 1.0 : -1.0) : c - s->cubic * c * c * c;
+  }
   }
   return x;
 }
@@ -88,6 +97,11 @@ double gs_shaper_antiderivative(const GsShaper *s, double x)
   // integral of (g(t + bias) - g(bias)) / g'(bias) from 0 to x
   case GS_SHAPE_TUBE:
     return (tube_G(s, x + s->bias) - tube_G(s, s->bias) - s->offset * x) * s->scale;
+  case GS_SHAPE_RAIL: {
+    // x^2 / 2 - a x^4 / 4 inside the knee, then a slope of 1 (even function).
+    const double c = clamp(x, s->clip), c2 = c * c;
+    return c2 * (0.5 - 0.25 * s->cubic * c2) + (fabs(x) - fabs(c));
+  }
   }
   return 0.5 * x * x;
 }
@@ -124,7 +138,7 @@ static void tube_design(GsShaper *s, double bias, double asymmetry)
 
 void gs_shaper_init(GsShaper *s, GsShape shape, bool adaa)
 {
-  *s = (GsShaper){.shape = shape, .adaa = adaa};
+  *s = (GsShaper){.shape = shape, .adaa = adaa, .cubic = 0.0, .clip = 1.0};
   tube_design(s, GS_SHAPER_TUBE_BIAS, GS_SHAPER_TUBE_ASYMMETRY);
   gs_shaper_reset(s);
 }
@@ -144,6 +158,23 @@ void gs_shaper_set_tube(GsShaper *s, double bias, double asymmetry)
     const double k = tube_knee(s, s->x1);
     s->r1 = sqrt(k * k + s->x1 * s->x1);
   }
+}
+
+void gs_shaper_set_rail(GsShaper *s, double cubic)
+{
+  const double a = isfinite(cubic) ? fmax(0.0, fmin(0.14, cubic)) : 0.0;
+  // Newton on x - a x^3 - 1 = 0 from x = 1: the cubic is concave and rising
+  // up to 1 / sqrt(3a), past the root, so the iteration climbs monotonically.
+  double x = 1.0;
+  for (int i = 0; i < 50; ++i) {
+    const double step = (x - a * x * x * x - 1.0) / (1.0 - 3.0 * a * x * x);
+    x -= step;
+    if (fabs(step) < 1e-15) {
+      break;
+    }
+  }
+  s->cubic = a;
+  s->clip = x;
 }
 
 double gs_shaper_latency(const GsShaper *s)
@@ -236,13 +267,15 @@ static void tube_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_R
   s->r1 = r[m];
 }
 
-// HARD: the mean of clamp(t) for t between lo and hi, split at -1 and 1:
-// the lengths below -1 and above 1 contribute -1 and +1 per unit, the middle
-// [m0, m1] its trapezoid (m1 - m0) (m0 + m1) / 2. Every term is a length or
+// HARD and RAIL: the mean of f(t) for t between lo and hi, split at the
+// knees -c and c (c = 1 for HARD): the lengths beyond them contribute -1 and
+// +1 per unit, the middle [m0, m1] the integral of t - a t^3, which factors as
+// (m1 - m0) (m0 + m1) (1/2 - a (m0^2 + m1^2) / 4). Every term is a length or
 // a product of lengths, so nothing cancels however close lo and hi are.
 static void hard_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_REALTIME
 {
   double u[CHUNK + 1];
+  const double a = s->cubic, c = s->clip;
   u[0] = s->x1;
   for (uint32_t i = 0; i < m; ++i) {
     u[i + 1] = (double)in[i];
@@ -251,11 +284,17 @@ static void hard_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_R
     const double lo = u[i] < u[i + 1] ? u[i] : u[i + 1];
     const double hi = u[i] < u[i + 1] ? u[i + 1] : u[i];
     const double d = hi - lo;
-    const double below = lo < -1.0 ? (hi < -1.0 ? hi : -1.0) - lo : 0.0;
-    const double above = hi > 1.0 ? hi - (lo > 1.0 ? lo : 1.0) : 0.0;
-    const double m0 = clamp1(lo), m1 = clamp1(hi);
-    const double sum = above - below + (m1 - m0) * 0.5 * (m0 + m1);
-    out[i] = (float)(d > 0.0 ? sum / (d > 0.0 ? d : 1.0) : clamp1(hi));
+    const double below = lo < -c ? (hi < -c ? hi : -c) - lo : 0.0;
+    const double above = hi > c ? hi - (lo > c ? lo : c) : 0.0;
+    const double m0 = clamp(lo, c), m1 = clamp(hi, c);
+    const double middle = (m1 - m0) * (m0 + m1) * (0.5 - 0.25 * a * (m0 * m0 + m1 * m1));
+    const double sum = above - below + middle;
+    if (d > 0.0) {
+      out[i] = (float)(sum / d);
+    } else {
+      const double x = clamp(hi, c);
+      out[i] = (float)(fabs(hi) >= c ? (hi > 0 ? 1.0 : -1.0) : x - a * x * x * x);
+    }
   }
   s->x1 = u[m];
 }
@@ -290,6 +329,14 @@ static void plain(const GsShaper *s, const float *in, float *out, uint32_t m) GS
       out[i] = x > 1.0f ? 1.0f : (x < -1.0f ? -1.0f : x);
     }
     break;
+  case GS_SHAPE_RAIL: {
+    const double a = s->cubic, c = s->clip;
+    for (uint32_t i = 0; i < m; ++i) {
+      const double x = (double)in[i], xc = clamp(x, c);
+      out[i] = (float)(fabs(x) >= c ? (x > 0 ? 1.0 : -1.0) : xc - a * xc * xc * xc);
+    }
+    break;
+  }
   case GS_SHAPE_TANH:
     for (uint32_t i = 0; i < m; ++i) {
       out[i] = (float)tanh((double)in[i]);
@@ -333,7 +380,8 @@ void gs_shaper_process(GsShaper *s, const float *in, float *out, uint32_t n)
       continue;
     }
     switch (s->shape) {
-    case GS_SHAPE_HARD: hard_adaa(s, in + done, out + done, m); break;
+    case GS_SHAPE_HARD:
+    case GS_SHAPE_RAIL: hard_adaa(s, in + done, out + done, m); break;
     case GS_SHAPE_TANH: tanh_adaa(s, in + done, out + done, m); break;
     case GS_SHAPE_SOFT: soft_adaa(s, in + done, out + done, m); break;
     case GS_SHAPE_TUBE: tube_adaa(s, in + done, out + done, m); break;

@@ -14,6 +14,7 @@ typedef enum {
   GS_SHAPE_TANH,  ///< tanh: the reference symmetric soft clipper (log/exp per sample)
   GS_SHAPE_SOFT,  ///< x / sqrt(1 + x^2): a cheap symmetric soft clipper
   GS_SHAPE_TUBE,  ///< asymmetric triode-like curve with a bias (even harmonics)
+  GS_SHAPE_RAIL,  ///< x - a x^3 up to a hard knee at +-1 (solid-state amplifier)
 } GsShape;
 
 /// Tube curve defaults: operating point and how much earlier the negative
@@ -48,6 +49,8 @@ typedef struct {
   double x1;           ///< previous input (GS_SHAPE_TUBE: previous x + bias)
   double r1;           ///< previous root: sqrt(1 + x1^2) (SOFT), sqrt(k^2 + u1^2) (TUBE)
   double F1;           ///< antiderivative at the previous input (TANH)
+  double cubic;        ///< GS_SHAPE_RAIL: a in x - a x^3 (0 for HARD)
+  double clip;         ///< GS_SHAPE_RAIL: input where x - a x^3 reaches 1 (1 for HARD)
 } GsShaper;
 
 /// Curves are normalised: slope 1 at the origin, f(0) = 0, |f| <= 1 for the
@@ -59,6 +62,13 @@ void gs_shaper_init(GsShaper *s, GsShape shape, bool adaa);
 /// Returns early when nothing changed; keeps the state. Main thread, or real
 /// time between process calls (no allocation, a sqrt).
 void gs_shaper_set_tube(GsShaper *s, double bias, double asymmetry);
+/// Rail curve: f(x) = x - cubic x^3 for |x| <= clip and +-1 beyond, where
+/// clip is the input at which the cubic reaches 1. The cubic makes low-order
+/// odd harmonics that grow with level (the 3rd at cubic x^2 / 4 of the
+/// fundamental), and the slope jumps from 1 - 3 cubic clip^2 to 0 at the
+/// knee, as an amplifier hitting its supply rail does. cubic is clamped to
+/// 0..0.14 (below 4/27 the cubic rises monotonically to 1). Main thread.
+void gs_shaper_set_rail(GsShaper *s, double cubic);
 /// Forgets the previous input. Real-time safe.
 void gs_shaper_reset(GsShaper *s) GS_REALTIME;
 

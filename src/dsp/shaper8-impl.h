@@ -116,28 +116,34 @@ ALWAYS_INLINE void tube(GsShaper8 *s, const float *in, float *out, uint32_t n, u
   store(s->r1 + g, r1);
 }
 
-// HARD: the mean of clamp over [lo, hi], split at -1 and 1.
+// HARD and RAIL: the mean of f over [lo, hi], split at the knees -c and c,
+// the middle integrated as (m1 - m0) (m0 + m1) (1/2 - a (m0^2 + m1^2) / 4)
+// (see shaper.c; a = 0 and c = 1 for HARD).
 ALWAYS_INLINE void hard(GsShaper8 *s, const float *in, float *out, uint32_t n, unsigned g)
 {
   Lanes x1 = load(s->x1 + g);
   const Lanes zero = splat(0.0), one = splat(1.0), minus = splat(-1.0), half = splat(0.5);
+  const Lanes c = splat(s->curve.clip), mc = splat(-s->curve.clip);
+  const Lanes a = splat(s->curve.cubic), quarter_a = splat(0.25 * s->curve.cubic);
   for (uint32_t t = 0; t < n; ++t) {
     const Lanes x = load(in + GS_LANES * t + g);
-    const Lanes cx = select(x > one, one, select(x < minus, minus, x));
+    const Lanes xc = select(x > c, c, select(x < mc, mc, x));
+    const Lanes fx = select(x >= c, one, select(x <= mc, minus, xc - a * xc * xc * xc));
     if (!s->curve.adaa) {
-      store(out + GS_LANES * t + g, cx);
+      store(out + GS_LANES * t + g, fx);
       continue;
     }
     const Mask lt = x < x1;
     const Lanes lo = select(lt, x, x1), hi = select(lt, x1, x);
     const Lanes d = hi - lo;
-    const Lanes below = select(lo < minus, select(hi < minus, hi, minus) - lo, zero);
-    const Lanes above = select(hi > one, hi - select(lo > one, lo, one), zero);
-    const Lanes m0 = select(lo > one, one, select(lo < minus, minus, lo));
-    const Lanes m1 = select(hi > one, one, select(hi < minus, minus, hi));
-    const Lanes sum = above - below + (m1 - m0) * half * (m0 + m1);
+    const Lanes below = select(lo < mc, select(hi < mc, hi, mc) - lo, zero);
+    const Lanes above = select(hi > c, hi - select(lo > c, lo, c), zero);
+    const Lanes m0 = select(lo > c, c, select(lo < mc, mc, lo));
+    const Lanes m1 = select(hi > c, c, select(hi < mc, mc, hi));
+    const Lanes middle = (m1 - m0) * (m0 + m1) * (half - quarter_a * (m0 * m0 + m1 * m1));
+    const Lanes sum = above - below + middle;
     const Mask flat = d > zero;
-    store(out + GS_LANES * t + g, select(flat, sum / select(flat, d, one), cx));
+    store(out + GS_LANES * t + g, select(flat, sum / select(flat, d, one), fx));
     x1 = x;
   }
   store(s->x1 + g, x1);
@@ -148,7 +154,8 @@ void SHAPER8_FN(GsShaper8 *s, const float *in, float *out, uint32_t n)
 {
   for (unsigned g = 0; g < GS_LANES; g += VEC_WIDTH) {
     switch (s->curve.shape) {
-    case GS_SHAPE_HARD: hard(s, in, out, n, g); break;
+    case GS_SHAPE_HARD:
+    case GS_SHAPE_RAIL: hard(s, in, out, n, g); break;
     case GS_SHAPE_SOFT: soft(s, in, out, n, g); break;
     case GS_SHAPE_TUBE: tube(s, in, out, n, g); break;
     case GS_SHAPE_TANH: break;

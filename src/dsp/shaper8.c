@@ -32,6 +32,11 @@ void gs_shaper8_init(GsShaper8 *s, GsShape shape, bool adaa)
   gs_shaper8_reset(s);
 }
 
+void gs_shaper8_set_rail(GsShaper8 *s, double cubic)
+{
+  gs_shaper_set_rail(&s->curve, cubic);
+}
+
 void gs_shaper8_set_tube(GsShaper8 *s, double bias, double asymmetry)
 {
   const double old_bias = s->curve.bias;

@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/// Curve parameters come from a GsShaper; the state is per lane. HARD, SOFT
-/// and TUBE run in float on 8 lanes at once with the same well-conditioned
+/// Curve parameters come from a GsShaper; the state is per lane. HARD, RAIL,
+/// SOFT and TUBE run in float on 8 lanes at once with the same well-conditioned
 /// ADAA forms as shaper.c (they agree with it to about 1e-6); TANH runs
 /// lane by lane in double, exactly as shaper.c. Owned by the processing thread.
 typedef struct {
@@ -29,6 +29,8 @@ void gs_shaper8_init(GsShaper8 *s, GsShape shape, bool adaa);
 /// As gs_shaper_set_tube(), for all lanes. Main thread, or real time between
 /// process calls.
 void gs_shaper8_set_tube(GsShaper8 *s, double bias, double asymmetry);
+/// As gs_shaper_set_rail(), for all lanes. Main thread.
+void gs_shaper8_set_rail(GsShaper8 *s, double cubic);
 /// Picks a variant (tests, benchmarks); GS_ERR_RANGE if this CPU cannot run
 /// it. Main thread.
 GsStatus gs_shaper8_set_variant(GsShaper8 *s, GsLanesVariant variant);

@@ -11,7 +11,7 @@
 typedef enum {
   GS_CORE_CLEAN,        ///< linear up to the rail, then a hard clip
   GS_CORE_CONSOLE,      ///< gentle cubic compression, then a hard knee at the rail
-  GS_CORE_TRANSFORMER,  ///< output transformer core saturation, then the rail
+  GS_CORE_TRANSFORMER,  ///< output transformer core saturation, then the class-A rail
   GS_CORE_TUBE,         ///< asymmetric biased triode curve
   GS_CORE_INSTRUMENT,   ///< driven triode stage, tone stack, then the rail
 } GsCoreKind;
@@ -19,18 +19,13 @@ typedef enum {
 typedef struct {
   GsPreampInfo info;
   GsCoreKind core;
-  /// Level (sine RMS, dBu) at the colouring stage's input that maps to 1.0 in
-  /// its normalised curve: the rail for the mic preamps, a much lower level for
-  /// the instrument stages that are meant to break up.
-  double drive_dbu;
   double tube_bias;       ///< tube curves: operating point shift
   double tube_asymmetry;  ///< tube curves: negative half knee = positive / this
-  double console_cubic;   ///< console: a in x - a x^3
+  double rail_cubic;      ///< console, transformer: a in the rail curve x - a x^3
   double xfmr_sat_dbu;    ///< transformer: level that saturates the core at xfmr_sat_hz
   double xfmr_sat_hz;
   double xfmr_loss;       ///< transformer: voltage drop per unit saturation current
   double hf_shelf_db;     ///< output high shelf at 20 kHz (transformer roll-off), 0 for none
-  double makeup_db;       ///< gain after the colouring stage
 } GsModelDef;
 
 /// The definition behind a model description (info must come from the table).

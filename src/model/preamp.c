@@ -38,7 +38,7 @@ struct GsPreamp {
   float rail_scale;         // instrument: stage units to rail units
   bool use_noise, use_hpf, use_shelf;
   float noise_rms;          // normalised units
-  unsigned n_eq;            // ADAA stages to compensate
+  unsigned n_adaa;          // ADAA shapers in series (0 without oversampling)
   GsWhite white;
   GsBiquad hpf;
   GsGain gain;
@@ -47,7 +47,7 @@ struct GsPreamp {
   GsShaper rail;            // transformer and instrument: the rail after it
   GsTransformer xfmr;
   GsToneStack tone;
-  GsAdaaEq eq[2];
+  GsAdaaEq eq;              // flattens the droop of all n_adaa shapers
   GsBiquad shelf;
   float buf[CHUNK];
   float os_buf[CHUNK * 8];
@@ -149,9 +149,9 @@ static void setup(GsPreamp *p, const GsPreampConfig *c, const GsModelDef *def)
 {
   const GsPreampInfo *m = &def->info;
   const double rate = c->rate_hz;
-  const double v_drive = gs_fullscale_volts(def->drive_dbu);
+  const double v_drive = gs_fullscale_volts(m->drive_dbu);
   const double v_rail = gs_fullscale_volts(m->rail_dbu);
-  const double makeup = gs_db_to_gain(def->makeup_db);
+  const double makeup = gs_db_to_gain(m->output_gain_db);
 
   p->def = def;
   p->rate_hz = rate;
@@ -173,19 +173,20 @@ static void setup(GsPreamp *p, const GsPreampConfig *c, const GsModelDef *def)
   gs_oversampler_init(&p->os, p->factor, rate);  // factor validated above
 
   const double os_rate = rate * p->factor;
-  p->n_eq = adaa ? 1 : 0;
+  p->n_adaa = adaa ? 1 : 0;
   switch (def->core) {
   case GS_CORE_CLEAN:
     gs_shaper_init(&p->shaper, GS_SHAPE_HARD, adaa);
     break;
   case GS_CORE_CONSOLE:
     gs_shaper_init(&p->shaper, GS_SHAPE_RAIL, adaa);
-    gs_shaper_set_rail(&p->shaper, def->console_cubic);
+    gs_shaper_set_rail(&p->shaper, def->rail_cubic);
     break;
   case GS_CORE_TRANSFORMER:
     gs_transformer_init(&p->xfmr, os_rate, 2.0, gs_fullscale_volts(def->xfmr_sat_dbu) / v_drive,
                         def->xfmr_sat_hz, def->xfmr_loss);
-    gs_shaper_init(&p->shaper, GS_SHAPE_HARD, adaa);
+    gs_shaper_init(&p->shaper, GS_SHAPE_RAIL, adaa);
+    gs_shaper_set_rail(&p->shaper, def->rail_cubic);
     break;
   case GS_CORE_TUBE:
     gs_shaper_init(&p->shaper, GS_SHAPE_TUBE, adaa);
@@ -198,12 +199,12 @@ static void setup(GsPreamp *p, const GsPreampConfig *c, const GsModelDef *def)
     const double gain[3] = {c->bass_db, c->mid_db, c->treble_db};
     gs_tonestack_init(&p->tone, os_rate, freq, gain);
     gs_shaper_init(&p->rail, GS_SHAPE_HARD, adaa);
-    p->n_eq = adaa ? 2 : 0;
+    p->n_adaa = adaa ? 2 : 0;
     break;
   }
   }
-  for (unsigned i = 0; i < p->n_eq; ++i) {
-    gs_adaa_eq_init(&p->eq[i], p->factor, rate);
+  if (p->n_adaa) {
+    gs_adaa_eq_init(&p->eq, p->factor, rate, p->n_adaa);
   }
 
   if (def->core == GS_CORE_INSTRUMENT) {
@@ -254,9 +255,7 @@ void gs_preamp_reset(GsPreamp *p)
   gs_shaper_reset(&p->rail);
   gs_transformer_reset(&p->xfmr);
   gs_tonestack_reset(&p->tone);
-  for (unsigned i = 0; i < p->n_eq; ++i) {
-    gs_adaa_eq_reset(&p->eq[i]);
-  }
+  gs_adaa_eq_reset(&p->eq);
   gs_biquad_reset(&p->shelf);
 }
 
@@ -293,8 +292,8 @@ static void colour(GsPreamp *p, float *x, uint32_t n) GS_REALTIME
     break;
   }
   }
-  for (unsigned i = 0; i < p->n_eq; ++i) {
-    gs_adaa_eq_process(&p->eq[i], x, x, n);
+  if (p->n_adaa) {
+    gs_adaa_eq_process(&p->eq, x, x, n);
   }
 }
 
@@ -326,12 +325,14 @@ void gs_preamp_process(GsPreamp *p, const float *in, float *out, uint32_t n)
     }
     const float out_scale = p->out_scale;
     float *const dst = out + done;
+    float probe = 0.0f;  // becomes NaN if any output is NaN or infinite
     for (uint32_t i = 0; i < m; ++i) {
       dst[i] = buf[i] * out_scale;
+      probe += dst[i] * 0.0f;
     }
     // A NaN or infinity in the input would otherwise live on in the filter
     // state forever: drop the bad samples and start the state afresh.
-    if (!isfinite(dst[m - 1])) {
+    if (probe != probe) {
       for (uint32_t i = 0; i < m; ++i) {
         dst[i] = isfinite(dst[i]) ? dst[i] : 0.0f;
       }
@@ -347,7 +348,9 @@ double gs_preamp_latency(const GsPreamp *p)
   if (p->def->core == GS_CORE_INSTRUMENT) {
     stages += gs_shaper_latency(&p->rail);
   }
-  stages += p->n_eq;  // each 3-tap equaliser delays by one sample
+  if (p->n_adaa) {
+    stages += 1.0;  // the 3-tap equaliser delays by one sample
+  }
   return gs_oversampler_latency(&p->os) + stages / p->factor;
 }
 

@@ -3,7 +3,7 @@
 // frequency response, noise, rails, aliasing when driven hard, latency.
 
 #include "check.h"
-#include "signal.h"
+#include "sine_probe.h"
 
 #include "dsp/weighting.h"
 #include "model/tonestack.h"
@@ -20,15 +20,16 @@ static double ratio_db(double a, double b)
 static void test_documented_thd(void **state)
 {
   (void)state;
-  const size_t k = sig_bin(1000.0);
   for (size_t m = 0; m < gs_preamp_model_count(); ++m) {
     const GsPreampInfo *info = gs_preamp_model_info(m);
     for (int i = 0; i < 2; ++i) {
       GsPreamp *p = sig_strip(info->name, 0.0, 0);
-      const GsSineAnalysis a = sig_sine(p, k, info->thd[i].level_dbu);
+      const GsSineAnalysis a =
+        sig_sine(p, sig_bin(info->thd[i].freq_hz), info->thd[i].level_dbu);
       const double thd = 100.0 * a.thd;
-      print_message("%-12s THD at %+5.1f dBu: %.5f %% (documented %.5f %%)\n", info->name,
-                    info->thd[i].level_dbu, thd, info->thd[i].thd_percent);
+      print_message("%-12s THD at %5.0f Hz %+5.1f dBu: %.5f %% (documented %.5f %%)\n",
+                    info->name, info->thd[i].freq_hz, info->thd[i].level_dbu, thd,
+                    info->thd[i].thd_percent);
       if (!strcmp(info->name, "clean")) {
         GS_ASSERT_BELOW(thd, 0.001);  // the bound for a transparent preamp
       } else {
@@ -104,7 +105,7 @@ static void test_documented_noise(void **state)
       }
     }
     const double rms = sqrt(power) / (double)n;
-    const double ein = gs_volts_to_dbu(rms) - c.gain_db;
+    const double ein = gs_volts_to_dbu(rms) - c.gain_db - info->output_gain_db;
     print_message("%-12s EIN %.2f dBu(A) (documented %.1f)\n", info->name, ein, info->ein_dbu_a);
     GS_ASSERT_NEAR(ein, info->ein_dbu_a, 0.5);
     gs_preamp_free(p);
@@ -138,28 +139,39 @@ static void test_rails(void **state)
                   over_db);
     // The oversampling filters may ring a little past a hard clip (Gibbs).
     GS_ASSERT_BELOW(over_db, 0.5);
-    GS_ASSERT_ABOVE(over_db, -6.0);
+    if (!info->has_tone) {
+      // The mic preamps reach their rail; the instrument preamps' own stage
+      // saturates well below it unless the tone controls boost into it.
+      GS_ASSERT_ABOVE(over_db, -2.0);
+    }
     free(x);
     gs_preamp_free(p);
   }
 }
 
-// Driven hard, the oversampled models keep their aliasing down (non-harmonic
-// energy in 20 Hz to 20 kHz for a 5 kHz sine 6 dB past the rail).
+// Driven hard, every model keeps its aliasing down: a 5 kHz sine 12 dB past
+// the level where its colouring stage saturates (the rail for the mic
+// preamps), at the model's automatic oversampling (8x for clean, whose
+// automatic 1x is for linear work), measured as non-harmonic energy in 20 Hz
+// to 20 kHz. For scale: tanh at 18 dB of overdrive with ADAA at 4x is -88 dBc.
 static void test_aliasing_driven_hard(void **state)
 {
   (void)state;
   const size_t k = sig_bin(5000.0);
+  bool ok = true;
   for (size_t m = 0; m < gs_preamp_model_count(); ++m) {
     const GsPreampInfo *info = gs_preamp_model_info(m);
-    GsPreamp *p = sig_strip(info->name, 0.0, 4);
-    const GsSineAnalysis a = sig_sine(p, k, info->rail_dbu + 6.0);
+    const bool clean = !strcmp(info->name, "clean");
+    GsPreamp *p = sig_strip(info->name, 0.0, clean ? 8 : 0);
+    const double level = info->drive_dbu + 12.0;
+    const GsSineAnalysis a = sig_sine(p, k, level);
     const double dbc = gs_power_ratio_db(a.aliasing);
-    print_message("%-12s aliasing at 4x, 6 dB over the rail: %.1f dBc (THD %.1f %%)\n",
-                  info->name, dbc, 100.0 * a.thd);
-    GS_ASSERT_BELOW(dbc, -85.0);
+    print_message("%-12s aliasing at %ux, %+.0f dBu in: %.1f dBc (THD %.1f %%)\n", info->name,
+                  gs_preamp_oversample(p), level, dbc, 100.0 * a.thd);
+    ok = ok && dbc < -85.0;
     gs_preamp_free(p);
   }
+  assert_true(ok);
 }
 
 // The reported latency is the delay a low-frequency sine sees.
@@ -194,7 +206,10 @@ static void test_latency(void **state)
         fail();
       }
       if (factors[f] == 4) {
-        GS_ASSERT_BELOW(reported, 5.0);
+        // The 4x halfbands add 4.8 samples at 48 kHz; ADAA (half a sample
+        // per shaper, two in the instrument models) and its droop equaliser
+        // (one sample), all at 4x, add 0.375 or 0.5.
+        GS_ASSERT_BELOW(reported, 5.35);
       }
       free(x);
       gs_preamp_free(p);
@@ -230,10 +245,10 @@ static void test_tube_character(void **state)
   const size_t k = sig_bin(1000.0);
   const GsSineAnalysis quiet = sig_sine(p, k, -10.0);
   const GsSineAnalysis moderate = sig_sine(p, k, 4.0);
-  const GsSineAnalysis hot = sig_sine(p, k, 20.0);
+  const GsSineAnalysis hot = sig_sine(p, k, 24.0);
   const double gain_quiet = sig_dbu(quiet.fundamental) + 10.0;
-  const double gain_hot = sig_dbu(hot.fundamental) - 20.0;
-  print_message("tube: H2/H3 at +4 dBu %.1f dB; gain at -10 dBu %+.2f dB, at +20 dBu %+.2f dB\n",
+  const double gain_hot = sig_dbu(hot.fundamental) - 24.0;
+  print_message("tube: H2/H3 at +4 dBu %.1f dB; gain at -10 dBu %+.2f dB, at +24 dBu %+.2f dB\n",
                 ratio_db(moderate.harmonic[2], moderate.harmonic[3]), gain_quiet, gain_hot);
   GS_ASSERT_ABOVE(ratio_db(moderate.harmonic[2], moderate.harmonic[3]), 10.0);
   GS_ASSERT_ABOVE(gain_quiet - gain_hot, 0.5);

@@ -4,7 +4,7 @@
 // allocation failure.
 
 #include "check.h"
-#include "signal.h"
+#include "sine_probe.h"
 
 #include "dsp/biquad.h"
 
@@ -164,36 +164,48 @@ static void test_highpass(void **state)
   gs_preamp_free(p);
 }
 
-// A gain change mid-signal glides: the envelope of a steady sine has no step.
+// A gain change mid-signal glides: the gain the signal sees (output over
+// input, where the input is well away from zero) moves by at most the
+// smoother's step per sample, never in one jump.
 static void test_gain_change_is_click_free(void **state)
 {
   (void)state;
   GsPreamp *p = sig_strip("clean", 0.0, 0);
   const size_t n = 24000;
   float *x = malloc(n * sizeof(float));
+  float *y = malloc(n * sizeof(float));
   for (size_t i = 0; i < n; ++i) {
-    x[i] = (float)sin(2.0 * M_PI * 1000.0 * (double)i / SIG_RATE);
+    // 1 mV peak: at +66 dB still well below the clean model's rail.
+    x[i] = (float)(0.001 * sin(2.0 * M_PI * 1000.0 * (double)i / SIG_RATE));
   }
-  gs_preamp_process(p, x, x, 12000);
+  gs_preamp_process(p, x, y, 12000);
   gs_preamp_set_gain_db(p, 40.0);
-  gs_preamp_process(p, x + 12000, x + 12000, 12000);
-  // With 40 dB arriving in one step the sample-to-sample change would jump
-  // by 100 times the sine's largest step (2 pi 1000 / 48000 = 0.131). A glide
-  // over 10 ms adds at most the gain's own slope: 100 / 480 per sample.
+  gs_preamp_process(p, x + 12000, y + 12000, 12000);
+  // A one-pole glide from 1 to 100 with a 10 ms time constant at 48 kHz
+  // moves by at most 99 (1 - exp(-1 / 480)) = 0.206 per sample; a jump
+  // would move by 99 at once.
+  const double bound = 99.0 * (1.0 - exp(-1.0 / 480.0)) * 1.001;
   double worst = 0.0;
   for (size_t i = 1; i < n; ++i) {
-    worst = fmax(worst, fabs((double)x[i] - x[i - 1]));
+    if (fabs(x[i]) > 0.0005 && fabs(x[i - 1]) > 0.0005) {
+      worst = fmax(worst, fabs((double)y[i] / x[i] - (double)y[i - 1] / x[i - 1]));
+    }
   }
-  print_message("largest step during a 40 dB gain change: %.3f V\n", worst);
-  GS_ASSERT_BELOW(worst, 100.0 * 0.131 * 0.2 + 100.0 / 480.0);
-  // Settled at +40 dB afterwards: the last cycles peak at 100 V.
+  print_message("largest gain step during a 40 dB change: %.4f per sample (bound %.4f)\n", worst,
+                bound);
+  GS_ASSERT_BELOW(worst, bound);
+  GS_ASSERT_ABOVE(worst, bound * 0.5);  // it did glide, at about the expected speed
+  // Settled at +40 dB afterwards: the last cycles peak at 0.1 V.
   double peak = 0.0;
   for (size_t i = n - 480; i < n; ++i) {
-    peak = fmax(peak, fabs(x[i]));
+    peak = fmax(peak, fabs(y[i]));
   }
-  GS_ASSERT_NEAR(peak, 100.0, 0.01);
-  gs_preamp_set_gain_db(p, 500.0);  // clamped to the range
+  GS_ASSERT_NEAR(peak, 0.1, 1e-5);
+  gs_preamp_set_gain_db(p, 500.0);  // clamped to the range: 66 dB
+  gs_preamp_process(p, x, y, 12000);
+  GS_ASSERT_NEAR(fabs(y[12000 - 12]) / fabs(x[12000 - 12]), pow(10.0, 66.0 / 20.0), 0.01);
   free(x);
+  free(y);
   gs_preamp_free(p);
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: ISC
 // Test signals and measurements through a preamp strip, in volts.
 
-#ifndef GS_TESTS_SIGNAL_H
-#define GS_TESTS_SIGNAL_H
+#ifndef GS_TESTS_SINE_PROBE_H
+#define GS_TESTS_SINE_PROBE_H
 
 #include "dsp/analysis.h"
 #include "gainstage/preamp.h"
@@ -65,4 +65,4 @@ static inline double sig_dbu(double peak_volts)
   return gs_volts_to_dbu(peak_volts / sqrt(2.0));
 }
 
-#endif  // GS_TESTS_SIGNAL_H
+#endif  // GS_TESTS_SINE_PROBE_H
