@@ -16,10 +16,8 @@ typedef struct {
   int major;
 } FormatName;
 
-// .wav is written as RF64 that downgrades itself to plain WAV below 4 GiB, so
-// long recordings never hit the WAV size limit.
 static const FormatName formats[] = {
-  {"wav", SF_FORMAT_RF64},  {"rf64", SF_FORMAT_RF64}, {"w64", SF_FORMAT_W64},
+  {"wav", SF_FORMAT_WAV},   {"rf64", SF_FORMAT_RF64}, {"w64", SF_FORMAT_W64},
   {"aiff", SF_FORMAT_AIFF}, {"aif", SF_FORMAT_AIFF},  {"flac", SF_FORMAT_FLAC},
   {"caf", SF_FORMAT_CAF},
 };
@@ -116,6 +114,12 @@ GsStatus gs_outfile_open(GsOutFile *f, const char *path, SF_INFO *info, GsError 
     return GS_ERR_IO;
   }
   fchmod(fd, 0644);
+  // WAV is written as RF64 that downgrades itself to WAV when it closes under
+  // 4 GiB, so a long file never hits the WAV size limit.
+  const bool wav = (info->format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV;
+  if (wav) {
+    info->format = (info->format & ~SF_FORMAT_TYPEMASK) | SF_FORMAT_RF64;
+  }
   f->sf = sf_open_fd(fd, SFM_WRITE, info, SF_TRUE);
   if (!f->sf) {
     snprintf(err->message, sizeof(err->message), "%s: cannot write this format: %s", path,
@@ -124,7 +128,7 @@ GsStatus gs_outfile_open(GsOutFile *f, const char *path, SF_INFO *info, GsError 
     gs_outfile_abort(f);
     return GS_ERR_FORMAT;
   }
-  if ((info->format & SF_FORMAT_TYPEMASK) == SF_FORMAT_RF64) {
+  if (wav) {
     sf_command(f->sf, SFC_RF64_AUTO_DOWNGRADE, NULL, SF_TRUE);
   }
   return GS_OK;

@@ -158,7 +158,8 @@ static void test_clean_gain_equals_sox(void **state)
   write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, RATE, 1.0, 0.003);
   assert_int_equal(run("process -q --model clean --gain 30 --bits 32f in.wav out.wav"), 0);
   char cmd[1024];
-  snprintf(cmd, sizeof(cmd), "cd '%s' && sox in.wav -e floating-point -b 32 sox.wav gain 30", dir);
+  snprintf(cmd, sizeof(cmd), "cd '%s' && sox -V1 in.wav -e floating-point -b 32 sox.wav gain 30",
+           dir);
   assert_int_equal(system(cmd), 0);
   SF_INFO a, b;
   float *ours = read_all("out.wav", &a);
@@ -189,7 +190,14 @@ static void test_every_format_and_channel_count(void **state)
     assert_int_equal(run(args), 0);
     SF_INFO info;
     float *x = read_all(formats[i].name, &info);
-    assert_int_equal(info.format & SF_FORMAT_TYPEMASK, formats[i].major);
+    const int major = info.format & SF_FORMAT_TYPEMASK;
+    // .wav is written as RF64 that downgrades itself to WAV (extensible
+    // header) when it stays under 4 GiB.
+    if (major != formats[i].major &&
+        !(formats[i].major == SF_FORMAT_WAV && major == SF_FORMAT_WAVEX)) {
+      print_error("%s: format 0x%x, expected 0x%x\n", formats[i].name, major, formats[i].major);
+      fail();
+    }
     assert_int_equal(info.format & SF_FORMAT_SUBMASK, SF_FORMAT_PCM_24);
     assert_int_equal(info.channels, 2);
     assert_int_equal(info.samplerate, 44100);
@@ -207,7 +215,8 @@ static void test_every_format_and_channel_count(void **state)
 static void test_json_report(void **state)
 {
   (void)state;
-  // A -40 dBFS sine with 20 dB of gain: the output peak is -20 dBFS.
+  // A -40 dBFS sine with 20 dB of gain: the output peak is -20 dBFS (the
+  // 1 % of noise in the test signal may add up to 0.09 dB).
   write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, RATE, 2.0, 0.01);
   assert_int_equal(run("process --json --gain 20 --bits 32f in.wav out.wav"), 0);
   json_error_t jerr;
@@ -217,9 +226,9 @@ static void test_json_report(void **state)
     fail();
   }
   json_t *ch = json_array_get(json_object_get(root, "channels"), 0);
-  GS_ASSERT_NEAR(json_real_value(json_object_get(ch, "peak_dbfs")), -20.0, 0.02);
+  GS_ASSERT_NEAR(json_real_value(json_object_get(ch, "peak_dbfs")), -20.0, 0.1);
   GS_ASSERT_NEAR(json_real_value(json_object_get(ch, "rms_dbfs")), -23.01, 0.02);
-  GS_ASSERT_NEAR(json_real_value(json_object_get(ch, "true_peak_dbfs")), -20.0, 0.05);
+  GS_ASSERT_NEAR(json_real_value(json_object_get(ch, "true_peak_dbfs")), -20.0, 0.15);
   // BS.1770: a 0 dBFS 1 kHz sine in one channel reads -3.01 LUFS, so this
   // -20 dBFS one reads -23.0 (the K-weighting is within 0.05 dB of 0 at 1 kHz).
   GS_ASSERT_NEAR(json_real_value(json_object_get(root, "integrated_lufs")), -23.0, 0.15);
@@ -271,6 +280,7 @@ static void test_bad_input(void **state)
 {
   (void)state;
   write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1, RATE, 0.2, 0.1);
+  unlink(path("out.wav"));  // left by the tests before
   FILE *f = fopen(path("corrupt.wav"), "w");
   fputs("RIFF\x10\0\0\0WAVEfmt garbage that is not a header", f);
   fclose(f);
@@ -306,7 +316,10 @@ static void test_bad_input(void **state)
       fail();
     }
     assert_one_line_error(cases[i].message);
-    assert_false(exists("out.wav"));
+    if (exists("out.wav")) {
+      print_error("'%s' left out.wav behind\n", cases[i].args);
+      fail();
+    }
     assert_no_tmp_files();
   }
   // IN is untouched by the attempt to overwrite it.
@@ -345,11 +358,13 @@ static void test_help_and_models(void **state)
 
 int main(int argc, char **argv)
 {
-  gainstage = argc > 1 ? argv[1] : getenv("GAINSTAGE");
-  if (!gainstage) {
+  // The tests run the command from their own folder: make its path absolute.
+  static char exe[4096];
+  if (argc < 2 || !realpath(argv[1], exe)) {
     fprintf(stderr, "usage: test_process PATH-TO-GAINSTAGE\n");
     return 1;
   }
+  gainstage = exe;
   snprintf(dir, sizeof(dir), "/tmp/gs-test-process-XXXXXX");
   if (!mkdtemp(dir)) {
     return 1;
