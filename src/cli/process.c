@@ -416,8 +416,9 @@ int gs_cli_process(int argc, char **argv)
   const float to_volts = (float)v_in;
   const float to_fs = (float)(1.0 / gs_fullscale_volts(o.output_ref_dbu));
   GsProgress progress;
-  gs_progress_init(&progress, stderr, !o.quiet && in_info.frames > PROGRESS_MIN_S * in_info.samplerate,
-                   "processing", (uint64_t)in_info.frames);
+  const bool long_input = (double)in_info.frames > PROGRESS_MIN_S * in_info.samplerate;
+  gs_progress_init(&progress, stderr, !o.quiet && long_input, "processing",
+                   (uint64_t)in_info.frames);
 
   sf_count_t read_total = 0, skip = comp, tail = comp;
   bool ok = true;
