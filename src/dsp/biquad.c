@@ -181,3 +181,34 @@ void gs_biquad_process(GsBiquad *bq, const float *in, float *out, uint32_t n)
   bq->z1 = z1;
   bq->z2 = z2;
 }
+
+void gs_biquad_cascade_process(GsBiquad *bq, unsigned n_sections, const float *in, float *out,
+                               uint32_t n)
+{
+  double c[GS_BIQUAD_MAX_CASCADE][5], z[GS_BIQUAD_MAX_CASCADE][2];
+  const unsigned ns = n_sections < GS_BIQUAD_MAX_CASCADE ? n_sections : GS_BIQUAD_MAX_CASCADE;
+  for (unsigned s = 0; s < ns; ++s) {
+    c[s][0] = bq[s].b0;
+    c[s][1] = bq[s].b1;
+    c[s][2] = bq[s].b2;
+    c[s][3] = bq[s].a1;
+    c[s][4] = bq[s].a2;
+    z[s][0] = bq[s].z1;
+    z[s][1] = bq[s].z2;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    double x = in[i];
+    for (unsigned s = 0; s < ns; ++s) {
+      const double y = c[s][0] * x + z[s][0];
+      z[s][0] = c[s][1] * x - c[s][3] * y + z[s][1];
+      z[s][1] = c[s][2] * x - c[s][4] * y;
+      flush(&z[s][0], &z[s][1]);
+      x = (double)(float)y;  // rounded between sections, as separate passes store it
+    }
+    out[i] = (float)x;
+  }
+  for (unsigned s = 0; s < ns; ++s) {
+    bq[s].z1 = z[s][0];
+    bq[s].z2 = z[s][1];
+  }
+}

@@ -47,4 +47,15 @@ double gs_biquad_magnitude_db(const GsBiquad *bq, double rate_hz, double freq_hz
 /// Real-time safe.
 void gs_biquad_process(GsBiquad *bq, const float *in, float *out, uint32_t n) GS_REALTIME;
 
+/// Most sections gs_biquad_cascade_process() takes.
+#define GS_BIQUAD_MAX_CASCADE 4
+
+/// Filters n samples through n_sections biquads in series (at most
+/// GS_BIQUAD_MAX_CASCADE), sample by sample: each section's recursion waits
+/// on its own previous output only, so the processor overlaps the sections,
+/// where one pass per section would wait on each recursion in turn. The
+/// result equals the sections applied one after another. Real-time safe.
+void gs_biquad_cascade_process(GsBiquad *bq, unsigned n_sections, const float *in, float *out,
+                               uint32_t n) GS_REALTIME;
+
 #endif  // GS_DSP_BIQUAD_H

@@ -35,7 +35,5 @@ double gs_tonestack_magnitude_db(const GsToneStack *ts, double rate_hz, double f
 
 void gs_tonestack_process(GsToneStack *ts, const float *in, float *out, uint32_t n)
 {
-  gs_biquad_process(&ts->band[0], in, out, n);
-  gs_biquad_process(&ts->band[1], out, out, n);
-  gs_biquad_process(&ts->band[2], out, out, n);
+  gs_biquad_cascade_process(ts->band, 3, in, out, n);
 }
