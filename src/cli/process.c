@@ -406,11 +406,17 @@ int gs_cli_process(int argc, char **argv)
     return bad("%s", err.message);
   }
 
-  struct sigaction sa = {.sa_handler = on_signal};
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
+  // Stop cleanly on Ctrl-C, kill or a closed terminal, unless the signal was
+  // ignored when we started (nohup, a background job): then leave it so.
+  static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+  for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); ++i) {
+    struct sigaction old;
+    if (!sigaction(stop_signals[i], NULL, &old) && old.sa_handler != SIG_IGN) {
+      struct sigaction sa = {.sa_handler = on_signal};
+      sigemptyset(&sa.sa_mask);
+      sigaction(stop_signals[i], &sa, NULL);
+    }
+  }
 
   const double v_in = gs_fullscale_volts(o.input_ref_dbu);
   const float to_volts = (float)v_in;

@@ -284,6 +284,8 @@ static void test_bad_input(void **state)
   FILE *f = fopen(path("corrupt.wav"), "w");
   fputs("RIFF\x10\0\0\0WAVEfmt garbage that is not a header", f);
   fclose(f);
+  fclose(fopen(path("empty.wav"), "w"));
+  mkdir(path("folder.wav"), 0755);
 
   static const struct {
     const char *args;
@@ -291,6 +293,8 @@ static void test_bad_input(void **state)
   } cases[] = {
     {"process missing.wav out.wav", "missing.wav: no such file"},
     {"process corrupt.wav out.wav", "corrupt.wav: cannot read it as a sound file"},
+    {"process empty.wav out.wav", "empty.wav: cannot read it as a sound file"},
+    {"process folder.wav out.wav", "folder.wav: cannot read it as a sound file"},
     {"process --model fuzz in.wav out.wav", "models: clean, console, transformer, tube, bass"},
     {"process --gain 200 in.wav out.wav", "gain 200 dB is out of range for model 'clean' (0 to 66 dB)"},
     {"process --gain loud in.wav out.wav", "--gain loud: not a number"},
@@ -343,6 +347,28 @@ static void test_existing_output_survives_a_failed_run(void **state)
   assert_no_tmp_files();
 }
 
+// Stopped mid-run (SIGTERM here: a background job of a script ignores
+// SIGINT, as a shell sets it up): the command stops, says so, and leaves no
+// file.
+static void test_interrupt_leaves_nothing(void **state)
+{
+  (void)state;
+  write_signal("long.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, RATE, 120.0, 0.01);
+  unlink(path("out.wav"));
+  char cmd[4096];
+  snprintf(cmd, sizeof(cmd),
+           "cd '%s' && { '%s' process -q --model guitar --oversample 8 long.wav out.wav "
+           "2>stderr.txt & pid=$!; sleep 0.3; kill -TERM $pid; wait $pid; echo $? >status.txt; }",
+           dir, gainstage);
+  assert_int_equal(system(cmd), 0);
+  const int status = atoi(slurp("status.txt"));
+  assert_int_equal(status, 128 + 15);
+  assert_one_line_error("interrupted; out.wav was not written");
+  assert_false(exists("out.wav"));
+  assert_no_tmp_files();
+  unlink(path("long.wav"));
+}
+
 static void test_help_and_models(void **state)
 {
   (void)state;
@@ -378,6 +404,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_oversampled_output_is_aligned),
     cmocka_unit_test(test_bad_input),
     cmocka_unit_test(test_existing_output_survives_a_failed_run),
+    cmocka_unit_test(test_interrupt_leaves_nothing),
     cmocka_unit_test(test_help_and_models),
   };
   const int failed = cmocka_run_group_tests(tests, NULL, NULL);
