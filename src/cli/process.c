@@ -380,8 +380,9 @@ int gs_cli_process(int argc, char **argv)
     cfg.noise = o.noise;
     cfg.seed = o.seed + c;
     if (gs_preamp_new(&cfg, &r.strip[c], &err)) {
+      // The settings passed the check above, so it is the file's rate.
       run_free(&r, channels);
-      return bad("%s", err.message);
+      return bad("%s: %s", in_path, err.message);
     }
     gs_quantiser_init(&r.quant[c], bits, strcmp(o.dither, "tpdf") ? GS_DITHER_NONE : GS_DITHER_TPDF,
                       o.seed * 7919u + c);

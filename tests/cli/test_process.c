@@ -285,6 +285,7 @@ static void test_bad_input(void **state)
   fputs("RIFF\x10\0\0\0WAVEfmt garbage that is not a header", f);
   fclose(f);
   fclose(fopen(path("empty.wav"), "w"));
+  write_signal("slow.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1, 4000, 0.1, 0.1);
   mkdir(path("folder.wav"), 0755);
 
   static const struct {
@@ -294,6 +295,7 @@ static void test_bad_input(void **state)
     {"process missing.wav out.wav", "missing.wav: no such file"},
     {"process corrupt.wav out.wav", "corrupt.wav: cannot read it as a sound file"},
     {"process empty.wav out.wav", "empty.wav: cannot read it as a sound file"},
+    {"process slow.wav out.wav", "slow.wav: sample rate 4000 Hz is out of range (8000 to 384000 Hz)"},
     {"process folder.wav out.wav", "folder.wav: cannot read it as a sound file"},
     {"process --model fuzz in.wav out.wav", "models: clean, console, transformer, tube, bass"},
     {"process --gain 200 in.wav out.wav", "gain 200 dB is out of range for model 'clean' (0 to 66 dB)"},
