@@ -28,6 +28,14 @@
 #  include <emmintrin.h>
 #endif
 
+// The ADAA loops are built twice, for AVX2 (four doubles per instruction)
+// and for the baseline, and the loader picks one for this CPU (GNU ifunc).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#  define CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#  define CLONES
+#endif
+
 // Samples per pass of the two-pass loops below (stack: 3 * 8 * 257 bytes).
 #define CHUNK 256
 
@@ -211,7 +219,7 @@ static void roots(double *r, uint32_t m) GS_REALTIME
 // SOFT: with r = sqrt(1 + x^2), F = r - 1 and
 //   (F(x) - F(x1)) / (x - x1) = (r - r1) / (x - x1) = (x + x1) / (r + r1)
 // since r^2 - r1^2 = x^2 - x1^2: exact, and well conditioned for any x, x1.
-static void soft_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_REALTIME
+CLONES static void soft_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_REALTIME
 {
   double u[CHUNK + 1], r[CHUNK + 1];
   u[0] = s->x1;
@@ -235,7 +243,7 @@ static void soft_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_R
 // 0 <= G <= u^2 / 2, so the plain quotient (G(u) - G(u1)) / (u - u1), with G
 // computed as k u^2 / (r + k), errs by a few ulp of max(|u|, |u1|): well
 // conditioned too.
-static void tube_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_REALTIME
+CLONES static void tube_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_REALTIME
 {
   double u[CHUNK + 1], r[CHUNK + 1], k[CHUNK + 1];
   const double bias = s->bias, kp = s->knee_pos, kn = s->knee_neg;
@@ -272,7 +280,7 @@ static void tube_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_R
 // +1 per unit, the middle [m0, m1] the integral of t - a t^3, which factors as
 // (m1 - m0) (m0 + m1) (1/2 - a (m0^2 + m1^2) / 4). Every term is a length or
 // a product of lengths, so nothing cancels however close lo and hi are.
-static void hard_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_REALTIME
+CLONES static void hard_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_REALTIME
 {
   double u[CHUNK + 1];
   const double a = s->cubic, c = s->clip;
