@@ -175,9 +175,12 @@ void gs_biquad_process(GsBiquad *bq, const float *in, float *out, uint32_t n)
     const double y = b0 * x + z1;
     z1 = b1 * x - a1 * y + z2;
     z2 = b2 * x - a2 * y;
-    flush(&z1, &z2);
     out[i] = (float)y;
   }
+  // Once per block is enough: within one block a state at the threshold
+  // decays by far less than the 280 decades that separate it from the
+  // denormals, and the check costs the recursion nothing per sample.
+  flush(&z1, &z2);
   bq->z1 = z1;
   bq->z2 = z2;
 }
@@ -202,12 +205,12 @@ void gs_biquad_cascade_process(GsBiquad *bq, unsigned n_sections, const float *i
       const double y = c[s][0] * x + z[s][0];
       z[s][0] = c[s][1] * x - c[s][3] * y + z[s][1];
       z[s][1] = c[s][2] * x - c[s][4] * y;
-      flush(&z[s][0], &z[s][1]);
       x = (double)(float)y;  // rounded between sections, as separate passes store it
     }
     out[i] = (float)x;
   }
   for (unsigned s = 0; s < ns; ++s) {
+    flush(&z[s][0], &z[s][1]);  // once per block, as in gs_biquad_process()
     bq[s].z1 = z[s][0];
     bq[s].z2 = z[s][1];
   }
