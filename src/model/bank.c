@@ -30,6 +30,7 @@
 #include <stdlib.h>
 
 #define CHUNK GS_OVERSAMPLE_CHUNK
+#define EXPONENT_BITS 0x7f800000u  // of an IEEE 754 single
 
 // One channel's scalar parts.
 typedef struct {
@@ -293,12 +294,18 @@ static bool scatter(GsPreampBank *b, Channel *ch, float *dst, unsigned l, uint32
     gs_biquad_process(&ch->shelf, buf, buf, m);
   }
   const float out_scale = b->par.out_scale;
-  float probe = 0.0f;  // becomes NaN if any output is NaN or infinite
   for (uint32_t i = 0; i < m; ++i) {
     dst[i] = buf[i] * out_scale;
-    probe += dst[i] * 0.0f;
   }
-  return probe == probe;
+  // Non-finite floats are those with every exponent bit set. Or-ing a test
+  // of the bits vectorises, where the strip's running sum of x * 0 (NaN once
+  // any x is NaN or infinite) is a chain of dependent float adds.
+  uint32_t bad = 0;
+  for (uint32_t i = 0; i < m; ++i) {
+    const union { float f; uint32_t bits; } x = {.f = dst[i]};
+    bad |= (x.bits & EXPONENT_BITS) == EXPONENT_BITS;
+  }
+  return !bad;
 }
 
 // m samples from offset done of the channels of group g.
