@@ -101,6 +101,50 @@ unsigned gs_preamp_oversample(const GsPreamp *pre);
 /// The model the strip runs.
 const GsPreampInfo *gs_preamp_info(const GsPreamp *pre);
 
+/// A bank of strips: channels strips of one model with the same settings,
+/// processed together, 8 channels per group of vector lanes (the
+/// oversampling and the model's colouring stage run on all 8 at once; the
+/// pad, noise, high-pass, gain and output shelf run per channel). Each
+/// channel matches a GsPreamp with the same settings to within float
+/// rounding (tests/unit/model/test_bank.c states the bound), and has its own
+/// gain and noise (channel c is seeded config->seed + c).
+typedef struct GsPreampBank GsPreampBank;
+
+/// Most channels in one bank.
+#define GS_PREAMP_BANK_MAX_CHANNELS 64
+
+/// Validates the settings exactly as gs_preamp_new() does (same statuses,
+/// same messages) and channels (1 to GS_PREAMP_BANK_MAX_CHANNELS, else
+/// GS_ERR_RANGE), and builds the bank with all its memory. Main thread.
+GsStatus gs_preamp_bank_new(const GsPreampConfig *config, unsigned channels, GsPreampBank **out,
+                            GsError *err);
+/// Frees a bank; NULL is a no-op. Main thread.
+void gs_preamp_bank_free(GsPreampBank *bank);
+
+/// Processes n samples of every channel: in_volts[c] and out_volts[c] are
+/// channel c's buffers (instantaneous volts), for c below the bank's channel
+/// count. in_volts[c] may be out_volts[c]; different channels must not
+/// overlap. A non-finite output clears the state of the channel's group of 8
+/// and is replaced by zero, as a strip does. Real-time safe.
+void gs_preamp_bank_process(GsPreampBank *bank, const float *const *in_volts,
+                            float *const *out_volts, uint32_t n) GS_REALTIME;
+
+/// Glides channel's gain to gain_db (clamped to the model's range; a NaN or
+/// a channel out of range is ignored). Real-time safe.
+void gs_preamp_bank_set_gain_db(GsPreampBank *bank, unsigned channel, double gain_db)
+  GS_REALTIME;
+
+/// Clears all filter state of every channel, as gs_preamp_reset(). Real-time safe.
+void gs_preamp_bank_reset(GsPreampBank *bank) GS_REALTIME;
+
+/// The delay every channel adds, in samples: gs_preamp_latency() of a strip
+/// with the same settings. Main thread or real time.
+double gs_preamp_bank_latency(const GsPreampBank *bank);
+/// The oversampling factor in use.
+unsigned gs_preamp_bank_oversample(const GsPreampBank *bank);
+/// The number of channels.
+unsigned gs_preamp_bank_channels(const GsPreampBank *bank);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: ISC
+// The numbers a channel strip derives from its settings (the same as preamp.c's setup()).
+
+#include "model/strip_params.h"
+
+#include "dsp/gain.h"
+#include "dsp/weighting.h"
+#include "gainstage/units.h"
+
+#include <math.h>
+
+#define PAD_DB (-20.0)
+
+// White noise RMS (volts) whose A-weighted level over 22 Hz to 22 kHz is
+// ein_dbu_a: the density follows from the A-weighted power of unit white
+// noise, and white noise spreads that density up to Nyquist.
+static double noise_volts(double ein_dbu_a, double rate_hz)
+{
+  const double hi_hz = fmin(22000.0, rate_hz / 2.0);
+  const double v_ein = gs_dbu_to_volts(ein_dbu_a);
+  const double density = v_ein * v_ein / gs_a_weighting_power(22.0, hi_hz);
+  return sqrt(density * rate_hz / 2.0);
+}
+
+GsStripParams gs_strip_params(const GsPreampConfig *c, const GsModelDef *def)
+{
+  const GsPreampInfo *m = &def->info;
+  const double v_drive = gs_fullscale_volts(m->drive_dbu);
+  const double v_rail = gs_fullscale_volts(m->rail_dbu);
+  const double makeup = gs_db_to_gain(m->output_gain_db);
+  const double pad = c->pad ? gs_db_to_gain(PAD_DB) : 1.0;
+
+  GsStripParams p = {0};
+  p.factor = c->oversample ? c->oversample : m->auto_oversample;
+  p.adaa = p.factor > 1;
+  p.n_adaa = p.adaa ? (def->core == GS_CORE_INSTRUMENT ? 2 : 1) : 0;
+  p.v_drive = v_drive;
+  p.in_scale = (float)(pad / v_drive);
+  p.use_noise = c->noise;
+  p.noise_rms = (float)(noise_volts(m->ein_dbu_a, c->rate_hz) / v_drive);
+  if (def->core == GS_CORE_INSTRUMENT) {
+    p.rail_scale = (float)(v_drive * makeup / v_rail);
+    p.out_scale = (float)v_rail;
+  } else {
+    p.rail_scale = 1.0f;
+    p.out_scale = (float)(v_drive * makeup);
+  }
+  if (c->invert) {
+    p.out_scale = -p.out_scale;
+  }
+  p.use_hpf = c->hpf_hz > 0.0;
+  p.hpf_hz = c->hpf_hz;
+  p.hpf_q = M_SQRT1_2;  // Butterworth
+  p.use_shelf = def->hf_shelf_db != 0.0;
+  p.shelf_hz = fmin(20000.0, 0.42 * c->rate_hz);
+  p.shelf_db = def->hf_shelf_db;
+  p.shelf_slope = 0.5;
+  p.gain_glide_s = 0.010;
+  p.xfmr_corner_hz = 2.0;
+  p.xfmr_sat_level = gs_fullscale_volts(def->xfmr_sat_dbu) / v_drive;
+  return p;
+}
