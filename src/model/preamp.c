@@ -10,9 +10,8 @@
 #include "dsp/noise.h"
 #include "dsp/oversample.h"
 #include "dsp/shaper.h"
-#include "dsp/weighting.h"
-#include "gainstage/units.h"
 #include "model/models.h"
+#include "model/strip_params.h"
 #include "model/tonestack.h"
 #include "model/transformer.h"
 
@@ -23,8 +22,6 @@
 #include <string.h>
 
 #define CHUNK GS_OVERSAMPLE_CHUNK
-#define PAD_DB (-20.0)
-#define GAIN_GLIDE_S 0.010      // gain smoothing time constant
 #define TONE_RANGE_EPS 1e-9
 
 // Written by the main thread at creation, then owned by the thread that
@@ -134,46 +131,33 @@ static GsStatus validate(const GsPreampConfig *c, const GsPreampInfo **info, GsE
   return GS_OK;
 }
 
-// White noise RMS (volts) whose A-weighted level over 22 Hz to 22 kHz is
-// ein_dbu_a: the density follows from the A-weighted power of unit white
-// noise, and white noise spreads that density up to Nyquist.
-static double noise_volts(double ein_dbu_a, double rate_hz)
-{
-  const double hi_hz = fmin(22000.0, rate_hz / 2.0);
-  const double v_ein = gs_dbu_to_volts(ein_dbu_a);
-  const double density = v_ein * v_ein / gs_a_weighting_power(22.0, hi_hz);
-  return sqrt(density * rate_hz / 2.0);
-}
-
 static void setup(GsPreamp *p, const GsPreampConfig *c, const GsModelDef *def)
 {
   const GsPreampInfo *m = &def->info;
+  const GsStripParams sp = gs_strip_params(c, def);
   const double rate = c->rate_hz;
-  const double v_drive = gs_fullscale_volts(m->drive_dbu);
-  const double v_rail = gs_fullscale_volts(m->rail_dbu);
-  const double makeup = gs_db_to_gain(m->output_gain_db);
+  const bool adaa = sp.adaa;
 
   p->def = def;
   p->rate_hz = rate;
-  p->factor = c->oversample ? c->oversample : m->auto_oversample;
-  const bool adaa = p->factor > 1;  // at 1x the ADAA droop would dull the top octave
-  const double pad = c->pad ? gs_db_to_gain(PAD_DB) : 1.0;
-  p->in_scale = (float)(pad / v_drive);
-
-  p->use_noise = c->noise;
-  p->noise_rms = (float)(noise_volts(m->ein_dbu_a, rate) / v_drive);
+  p->factor = sp.factor;
+  p->n_adaa = sp.n_adaa;
+  p->in_scale = sp.in_scale;
+  p->out_scale = sp.out_scale;
+  p->rail_scale = sp.rail_scale;
+  p->use_noise = sp.use_noise;
+  p->noise_rms = sp.noise_rms;
   gs_white_init(&p->white, c->seed);
 
   gs_biquad_init(&p->hpf);
-  p->use_hpf = c->hpf_hz > 0.0;
+  p->use_hpf = sp.use_hpf;
   if (p->use_hpf) {
-    gs_biquad_set_highpass(&p->hpf, rate, c->hpf_hz, M_SQRT1_2);
+    gs_biquad_set_highpass(&p->hpf, rate, sp.hpf_hz, sp.hpf_q);
   }
-  gs_gain_init(&p->gain, rate, GAIN_GLIDE_S, (float)c->gain_db);
+  gs_gain_init(&p->gain, rate, sp.gain_glide_s, (float)c->gain_db);
   gs_oversampler_init(&p->os, p->factor, rate);  // factor validated above
 
   const double os_rate = rate * p->factor;
-  p->n_adaa = adaa ? 1 : 0;
   switch (def->core) {
   case GS_CORE_CLEAN:
     gs_shaper_init(&p->shaper, GS_SHAPE_HARD, adaa);
@@ -183,7 +167,7 @@ static void setup(GsPreamp *p, const GsPreampConfig *c, const GsModelDef *def)
     gs_shaper_set_rail(&p->shaper, def->rail_cubic);
     break;
   case GS_CORE_TRANSFORMER:
-    gs_transformer_init(&p->xfmr, os_rate, 2.0, gs_fullscale_volts(def->xfmr_sat_dbu) / v_drive,
+    gs_transformer_init(&p->xfmr, os_rate, sp.xfmr_corner_hz, sp.xfmr_sat_level,
                         def->xfmr_sat_hz, def->xfmr_loss);
     gs_shaper_init(&p->shaper, GS_SHAPE_RAIL, adaa);
     gs_shaper_set_rail(&p->shaper, def->rail_cubic);
@@ -199,7 +183,6 @@ static void setup(GsPreamp *p, const GsPreampConfig *c, const GsModelDef *def)
     const double gain[3] = {c->bass_db, c->mid_db, c->treble_db};
     gs_tonestack_init(&p->tone, os_rate, freq, gain);
     gs_shaper_init(&p->rail, GS_SHAPE_HARD, adaa);
-    p->n_adaa = adaa ? 2 : 0;
     break;
   }
   }
@@ -207,21 +190,10 @@ static void setup(GsPreamp *p, const GsPreampConfig *c, const GsModelDef *def)
     gs_adaa_eq_init(&p->eq, p->factor, rate, p->n_adaa);
   }
 
-  if (def->core == GS_CORE_INSTRUMENT) {
-    p->rail_scale = (float)(v_drive * makeup / v_rail);
-    p->out_scale = (float)v_rail;
-  } else {
-    p->rail_scale = 1.0f;
-    p->out_scale = (float)(v_drive * makeup);
-  }
-  if (c->invert) {
-    p->out_scale = -p->out_scale;
-  }
-
   gs_biquad_init(&p->shelf);
-  p->use_shelf = def->hf_shelf_db != 0.0;
+  p->use_shelf = sp.use_shelf;
   if (p->use_shelf) {
-    gs_biquad_set_highshelf(&p->shelf, rate, fmin(20000.0, 0.42 * rate), def->hf_shelf_db, 0.5);
+    gs_biquad_set_highshelf(&p->shelf, rate, sp.shelf_hz, sp.shelf_db, sp.shelf_slope);
   }
 }
 
@@ -261,6 +233,9 @@ void gs_preamp_reset(GsPreamp *p)
 
 void gs_preamp_set_gain_db(GsPreamp *p, double gain_db)
 {
+  if (gain_db != gain_db) {
+    return;  // NaN: keep the gain it has
+  }
   const GsPreampInfo *m = &p->def->info;
   const double g = gain_db < m->gain_min_db   ? m->gain_min_db
                    : gain_db > m->gain_max_db ? m->gain_max_db

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: ISC
-// The numbers a channel strip derives from its settings (the same as preamp.c's setup()).
+// The numbers a channel strip derives from its settings.
 
 #include "model/strip_params.h"
 
@@ -9,7 +9,8 @@
 
 #include <math.h>
 
-#define PAD_DB (-20.0)
+#define PAD_DB (-20.0)        // the pad
+#define GAIN_GLIDE_S 0.010    // gain smoothing time constant: click-free, still immediate
 
 // White noise RMS (volts) whose A-weighted level over 22 Hz to 22 kHz is
 // ein_dbu_a: the density follows from the A-weighted power of unit white
@@ -55,7 +56,7 @@ GsStripParams gs_strip_params(const GsPreampConfig *c, const GsModelDef *def)
   p.shelf_hz = fmin(20000.0, 0.42 * c->rate_hz);
   p.shelf_db = def->hf_shelf_db;
   p.shelf_slope = 0.5;
-  p.gain_glide_s = 0.010;
+  p.gain_glide_s = GAIN_GLIDE_S;
   p.xfmr_corner_hz = 2.0;
   p.xfmr_sat_level = gs_fullscale_volts(def->xfmr_sat_dbu) / v_drive;
   return p;

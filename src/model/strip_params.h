@@ -9,10 +9,9 @@
 
 #include <stdbool.h>
 
-/// What preamp.c's setup() computes from a validated GsPreampConfig, for
-/// the preamp bank (bank.c), which must run the same strip. preamp.c keeps
-/// its own copy for now; tests/unit/model/test_bank.c checks that the bank
-/// and the strip agree, so a change to one that misses the other fails there.
+/// What a strip derives from a validated GsPreampConfig: the one place both
+/// the single strip (preamp.c) and the preamp bank (bank.c) take it from, so
+/// they run the same strip (tests/unit/model/test_bank.c compares them).
 typedef struct {
   unsigned factor;    ///< oversampling in use
   bool adaa;          ///< ADAA on (oversampled only: at 1x its droop dulls the top octave)

@@ -231,6 +231,22 @@ static void test_recovers_from_nan(void **state)
   }
 }
 
+// Regression: a NaN gain once reached the smoother and left the strip silent
+// for good. It is ignored; the strip keeps its gain.
+static void test_nan_gain_is_ignored(void **state)
+{
+  (void)state;
+  GsPreamp *p = sig_strip("tube", 20.0, 0);
+  gs_preamp_set_gain_db(p, NAN);
+  const GsSineAnalysis a = sig_sine(p, sig_bin(1000.0), -40.0);
+  GS_ASSERT_NEAR(sig_dbu(a.fundamental), -20.0, 0.01);
+  gs_preamp_set_gain_db(p, 30.0);
+  gs_preamp_reset(p);
+  const GsSineAnalysis b = sig_sine(p, sig_bin(1000.0), -40.0);
+  GS_ASSERT_NEAR(sig_dbu(b.fundamental), -10.0, 0.01);
+  gs_preamp_free(p);
+}
+
 static void test_model_table(void **state)
 {
   (void)state;
@@ -256,6 +272,7 @@ int main(void)
     cmocka_unit_test(test_highpass),
     cmocka_unit_test(test_gain_change_is_click_free),
     cmocka_unit_test(test_recovers_from_nan),
+    cmocka_unit_test(test_nan_gain_is_ignored),
     cmocka_unit_test(test_model_table),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
