@@ -90,7 +90,8 @@ void gs_preamp_process(GsPreamp *pre, const float *in_volts, float *out_volts, u
 /// Glides the gain to gain_db (clamped to the model's range). Real-time safe.
 void gs_preamp_set_gain_db(GsPreamp *pre, double gain_db) GS_REALTIME;
 
-/// Clears all filter and noise state. Real-time safe.
+/// Clears all filter state and ends any gain glide at its target (a strip
+/// starts afresh at its settings). Real-time safe.
 void gs_preamp_reset(GsPreamp *pre) GS_REALTIME;
 
 /// The delay the strip adds at low frequencies, in samples (oversampling

@@ -239,6 +239,26 @@ static int parse_options(Options *o, int argc, char **argv)
   return -1;
 }
 
+// The strip settings the options give, at the file's rate; the gain is the
+// first channel's.
+static GsPreampConfig strip_config(const Options *o, double rate_hz)
+{
+  GsPreampConfig cfg = gs_preamp_config_default();
+  cfg.model = o->model;
+  cfg.rate_hz = rate_hz;
+  cfg.gain_db = o->gain_db[0];
+  cfg.pad = o->pad;
+  cfg.hpf_hz = o->hpf_hz;
+  cfg.invert = o->invert;
+  cfg.bass_db = o->bass_db;
+  cfg.mid_db = o->mid_db;
+  cfg.treble_db = o->treble_db;
+  cfg.oversample = o->oversample;
+  cfg.noise = o->noise;
+  cfg.seed = o->seed;  // channel c's noise uses seed + c
+  return cfg;
+}
+
 static void list_models(void)
 {
   printf("%-12s %-14s %-10s %-11s %s\n", "model", "gain dB", "rail dBu", "EIN dBu(A)",
@@ -256,26 +276,24 @@ static void list_models(void)
 typedef struct {
   SNDFILE *in;
   GsOutFile out;
-  GsPreamp *strip[MAX_CHANNELS];
+  GsPreampBank *bank;  // all channels' strips, processed together
   GsQuantiser quant[MAX_CHANNELS];
   GsReport report;
   float *frames;    // interleaved, BLOCK frames
-  float *channel;   // one channel, BLOCK samples
+  float *planar;    // every channel, BLOCK samples each
   int *ints;        // interleaved output for fixed-point formats
 } Run;
 
-static void run_free(Run *r, unsigned channels)
+static void run_free(Run *r)
 {
   if (r->in) {
     sf_close(r->in);
   }
   gs_outfile_abort(&r->out);
-  for (unsigned c = 0; c < channels; ++c) {
-    gs_preamp_free(r->strip[c]);
-  }
+  gs_preamp_bank_free(r->bank);
   gs_report_free(&r->report);
   free(r->frames);
-  free(r->channel);
+  free(r->planar);
   free(r->ints);
 }
 
@@ -319,18 +337,20 @@ int gs_cli_process(int argc, char **argv)
   }
   const char *in_path = argv[optind];
   const char *out_path = argv[optind + 1];
+  // Settings errors first, before any file is touched: every channel's gain
+  // is checked as a strip checks it (the rate is checked once the file is
+  // open).
   GsError err = {{0}};
-  {
-    // Settings errors first, before any file is touched (the rate is checked
-    // again against the file's own once it is open).
-    GsPreampConfig probe = gs_preamp_config_default();
-    probe.model = o.model;
-    GsPreamp *strip = NULL;
-    if (gs_preamp_new(&probe, &strip, &err)) {
-      return bad("--model %s: %s", o.model, err.message);
+  GsPreampConfig cfg = strip_config(&o, 48000.0);
+  for (unsigned i = 0; i < o.n_gains; ++i) {
+    GsPreamp *probe = NULL;
+    cfg.gain_db = o.gain_db[i];
+    if (gs_preamp_new(&cfg, &probe, &err)) {
+      return bad("%s", err.message);
     }
-    gs_preamp_free(strip);
+    gs_preamp_free(probe);
   }
+
   const int major = gs_cli_format(o.format, out_path, &err);
   if (!major) {
     return bad("%s", err.message);
@@ -356,46 +376,38 @@ int gs_cli_process(int argc, char **argv)
   }
   const unsigned channels = (unsigned)in_info.channels;
   if (channels > MAX_CHANNELS) {
-    run_free(&r, 0);
+    run_free(&r);
     return bad("%s: %u channels; at most %d are supported", in_path, channels, MAX_CHANNELS);
   }
   if (o.n_gains > 1 && o.n_gains != channels) {
-    run_free(&r, 0);
+    run_free(&r);
     return bad("--gain %s: %u values for %u channels (give one, or one per channel)", o.gain_arg,
                o.n_gains, channels);
   }
 
+  cfg = strip_config(&o, in_info.samplerate);
+  if (gs_preamp_bank_new(&cfg, channels, &r.bank, &err)) {
+    // The settings passed the check above, so it is the file's rate.
+    run_free(&r);
+    return bad("%s: %s", in_path, err.message);
+  }
+  for (unsigned c = 0; o.n_gains > 1 && c < channels; ++c) {
+    gs_preamp_bank_set_gain_db(r.bank, c, o.gain_db[c]);
+  }
+  gs_preamp_bank_reset(r.bank);  // every channel starts at its own gain, no glide
   for (unsigned c = 0; c < channels; ++c) {
-    GsPreampConfig cfg = gs_preamp_config_default();
-    cfg.model = o.model;
-    cfg.rate_hz = in_info.samplerate;
-    cfg.gain_db = o.gain_db[o.n_gains > 1 ? c : 0];
-    cfg.pad = o.pad;
-    cfg.hpf_hz = o.hpf_hz;
-    cfg.invert = o.invert;
-    cfg.bass_db = o.bass_db;
-    cfg.mid_db = o.mid_db;
-    cfg.treble_db = o.treble_db;
-    cfg.oversample = o.oversample;
-    cfg.noise = o.noise;
-    cfg.seed = o.seed + c;
-    if (gs_preamp_new(&cfg, &r.strip[c], &err)) {
-      // The settings passed the check above, so it is the file's rate.
-      run_free(&r, channels);
-      return bad("%s: %s", in_path, err.message);
-    }
     gs_quantiser_init(&r.quant[c], bits, strcmp(o.dither, "tpdf") ? GS_DITHER_NONE : GS_DITHER_TPDF,
                       o.seed * 7919u + c);
   }
-  const double latency = gs_preamp_latency(r.strip[0]);
+  const double latency = gs_preamp_bank_latency(r.bank);
   const long comp = lround(latency);
 
   r.frames = malloc(sizeof(float) * BLOCK * channels);
-  r.channel = malloc(sizeof(float) * BLOCK);
+  r.planar = malloc(sizeof(float) * BLOCK * channels);
   r.ints = malloc(sizeof(int) * BLOCK * channels);
-  if (!r.frames || !r.channel || !r.ints ||
+  if (!r.frames || !r.planar || !r.ints ||
       gs_report_init(&r.report, channels, in_info.samplerate, &err)) {
-    run_free(&r, channels);
+    run_free(&r);
     fprintf(stderr, "gainstage process: out of memory\n");
     return EXIT_FAILURE_IO;
   }
@@ -403,7 +415,7 @@ int gs_cli_process(int argc, char **argv)
   SF_INFO out_info = {.samplerate = in_info.samplerate, .channels = in_info.channels,
                       .format = major | subtype};
   if (gs_outfile_open(&r.out, out_path, &out_info, &err)) {
-    run_free(&r, channels);
+    run_free(&r);
     return bad("%s", err.message);
   }
 
@@ -435,7 +447,7 @@ int gs_cli_process(int argc, char **argv)
       gs_progress_finish(&progress);
       const int code = bad("%s: read error after %lld frames: %s", in_path,
                            (long long)read_total, sf_strerror(r.in));
-      run_free(&r, channels);
+      run_free(&r);
       return code;
     }
     read_total += n;
@@ -448,21 +460,25 @@ int gs_cli_process(int argc, char **argv)
     if (n == 0) {
       break;
     }
+    float *in_ch[MAX_CHANNELS];
     for (unsigned c = 0; c < channels; ++c) {
-      float *x = r.channel;
+      float *x = in_ch[c] = r.planar + (size_t)c * BLOCK;
       for (sf_count_t i = 0; i < n; ++i) {
         x[i] = r.frames[i * channels + c] * to_volts;
       }
-      gs_preamp_process(r.strip[c], x, x, (uint32_t)n);
+    }
+    gs_preamp_bank_process(r.bank, (const float *const *)in_ch, in_ch, (uint32_t)n);
+    for (unsigned c = 0; c < channels; ++c) {
+      float *x = in_ch[c];
       // The converter: volts to full scale, clipping at 0 dBFS.
       uint64_t clipped = 0;
       for (sf_count_t i = 0; i < n; ++i) {
-        float s = x[i] * to_fs;
-        if (fabsf(s) > 1.0f) {
+        float v = x[i] * to_fs;
+        if (fabsf(v) > 1.0f) {
           ++clipped;
-          s = s > 0 ? 1.0f : -1.0f;
+          v = v > 0 ? 1.0f : -1.0f;
         }
-        x[i] = s;
+        x[i] = v;
       }
       gs_quantiser_process(&r.quant[c], x, x, (uint32_t)n);
       r.report.ch[c].clipped += clipped;
@@ -482,25 +498,25 @@ int gs_cli_process(int argc, char **argv)
   gs_progress_finish(&progress);
 
   if (interrupted) {
-    run_free(&r, channels);
+    run_free(&r);
     fprintf(stderr, "gainstage process: interrupted; %s was not written\n", out_path);
     return 128 + interrupted;
   }
   if (!ok) {
     fprintf(stderr, "gainstage process: %s: writing failed: %s\n", out_path,
             sf_strerror(r.out.sf));
-    run_free(&r, channels);
+    run_free(&r);
     return EXIT_FAILURE_IO;
   }
   if (gs_outfile_commit(&r.out, &err)) {
     fprintf(stderr, "gainstage process: %s\n", err.message);
-    run_free(&r, channels);
+    run_free(&r);
     return EXIT_FAILURE_IO;
   }
 
   const GsReportSettings settings = {
     .input = in_path, .output = out_path, .model = o.model, .gain = o.gain_arg,
-    .oversample = gs_preamp_oversample(r.strip[0]), .latency_samples = latency,
+    .oversample = gs_preamp_bank_oversample(r.bank), .latency_samples = latency,
     .compensated = comp, .rate_hz = in_info.samplerate, .frames = (uint64_t)read_total,
     .bits = o.bits, .dither = o.dither, .linked = o.link,
   };
@@ -509,6 +525,6 @@ int gs_cli_process(int argc, char **argv)
   } else if (!o.quiet) {
     gs_report_print(&r.report, &settings, stdout);
   }
-  run_free(&r, channels);
+  run_free(&r);
   return 0;
 }

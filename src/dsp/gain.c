@@ -38,6 +38,11 @@ void gs_gain_set_db(GsGain *g, float gain_db)
   g->target = (float)gs_db_to_gain(gain_db);
 }
 
+void gs_gain_settle(GsGain *g)
+{
+  g->current = g->target;
+}
+
 // Multiplies by the settled gain: exactly in * target.
 static void apply_settled(float gain, const float *in, float *out, uint32_t n)
 {

@@ -22,6 +22,8 @@ typedef struct {
 void gs_gain_init(GsGain *g, double rate_hz, double time_s, float gain_db);
 /// Sets a new target; the gain glides to it. Real-time safe.
 void gs_gain_set_db(GsGain *g, float gain_db) GS_REALTIME;
+/// Ends a glide: the gain jumps to its target. Real-time safe.
+void gs_gain_settle(GsGain *g) GS_REALTIME;
 /// Multiplies by the (gliding) gain; in and out may alias. When the gain is
 /// settled the multiplication is exact by the target. Real-time safe.
 void gs_gain_process(GsGain *g, const float *in, float *out, uint32_t n) GS_REALTIME;

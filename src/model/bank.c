@@ -210,6 +210,7 @@ static void reset_group(GsPreampBank *b, unsigned g) GS_REALTIME
   for (unsigned c = g * GS_LANES; c < end; ++c) {
     gs_biquad_reset(&b->ch[c].hpf);
     gs_biquad_reset(&b->ch[c].shelf);
+    gs_gain_settle(&b->ch[c].gain);
   }
 }
 

@@ -229,6 +229,7 @@ void gs_preamp_reset(GsPreamp *p)
   gs_tonestack_reset(&p->tone);
   gs_adaa_eq_reset(&p->eq);
   gs_biquad_reset(&p->shelf);
+  gs_gain_settle(&p->gain);
 }
 
 void gs_preamp_set_gain_db(GsPreamp *p, double gain_db)

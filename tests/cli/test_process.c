@@ -212,6 +212,28 @@ static void test_every_format_and_channel_count(void **state)
   free(x);
 }
 
+// Each channel its own gain, exact from the first sample (no glide).
+static void test_per_channel_gain(void **state)
+{
+  (void)state;
+  write_signal("stereo-f.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 2, RATE, 0.2, 0.01);
+  assert_int_equal(run("process -q --gain 6,20 --bits 32f stereo-f.wav out.wav"), 0);
+  SF_INFO a, b;
+  float *in = read_all("stereo-f.wav", &a);
+  float *out = read_all("out.wav", &b);
+  assert_int_equal(a.frames, b.frames);
+  const double g[2] = {pow(10.0, 6.0 / 20.0), pow(10.0, 20.0 / 20.0)};
+  for (int c = 0; c < 2; ++c) {
+    double worst = 0.0;
+    for (sf_count_t i = 0; i < a.frames; ++i) {
+      worst = fmax(worst, fabs(out[i * 2 + c] - in[i * 2 + c] * g[c]));
+    }
+    GS_ASSERT_BELOW(worst, 1e-6);
+  }
+  free(in);
+  free(out);
+}
+
 static void test_json_report(void **state)
 {
   (void)state;
@@ -401,6 +423,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_clean_gain_equals_exact_gain),
     cmocka_unit_test(test_clean_gain_equals_sox),
     cmocka_unit_test(test_every_format_and_channel_count),
+    cmocka_unit_test(test_per_channel_gain),
     cmocka_unit_test(test_json_report),
     cmocka_unit_test(test_clipping_is_counted),
     cmocka_unit_test(test_oversampled_output_is_aligned),
