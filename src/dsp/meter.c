@@ -60,39 +60,48 @@ void gs_peak_process(GsPeakMeter *m, const float *in, uint32_t n)
 void gs_truepeak_reset(GsTruePeakMeter *m)
 {
   memset(m->history, 0, sizeof m->history);
-  m->pos = 0;
   m->peak = 0.0f;
 }
 
 void gs_truepeak_process(GsTruePeakMeter *m, const float *in, uint32_t n)
 {
-  enum { TAPS = GS_TRUEPEAK_TAPS };
+  // Per chunk, the signal with its history in front, oldest first: the input
+  // j samples before in[i] is x[i - j] = buf[HIST + i - j]. Each phase is then
+  // an FIR across the chunk, tap by tap, which vectorises across samples; the
+  // additions per output still run in tap order, so the sums are the same as
+  // one output at a time.
+  enum { TAPS = GS_TRUEPEAK_TAPS, HIST = GS_TRUEPEAK_TAPS - 1, CHUNK = 256 };
+  float buf[HIST + CHUNK], y[CHUNK];
   float peak = m->peak;
-  uint32_t pos = m->pos;
-  for (uint32_t i = 0; i < n; ++i) {
-    // The newest sample goes in front: history[pos + j] is x[n - j].
-    pos = (pos == 0) ? TAPS - 1 : pos - 1;
-    m->history[pos] = in[i];
-    m->history[pos + TAPS] = in[i];
-    const float *x = &m->history[pos];
-
-    float a = fabsf(x[TAPS / 2]);  // phase 0: x[n - 6] itself
-    if (a > peak) {
-      peak = a;
+  memcpy(buf, m->history, sizeof m->history);
+  for (uint32_t done = 0; done < n;) {
+    const uint32_t c = n - done < CHUNK ? n - done : CHUNK;
+    memcpy(buf + HIST, in + done, c * sizeof(float));
+    for (uint32_t i = 0; i < c; ++i) {  // phase 0: the input 6 samples back
+      const float a = fabsf(buf[HIST + i - TAPS / 2]);
+      peak = a > peak ? a : peak;
     }
     for (int p = 0; p < GS_TRUEPEAK_OVERSAMPLE - 1; ++p) {
-      const float *c = gs_truepeak_coef[p];
-      float y = 0.0f;
-      for (int j = 0; j < TAPS; ++j) {
-        y += c[j] * x[j];
+      const float *coef = gs_truepeak_coef[p];
+      for (uint32_t i = 0; i < c; ++i) {
+        y[i] = 0.0f;
       }
-      a = fabsf(y);
-      if (a > peak) {
-        peak = a;
+      for (int j = 0; j < TAPS; ++j) {
+        const float cj = coef[j];
+        const float *x = buf + HIST - j;
+        for (uint32_t i = 0; i < c; ++i) {
+          y[i] += cj * x[i];
+        }
+      }
+      for (uint32_t i = 0; i < c; ++i) {
+        const float a = fabsf(y[i]);
+        peak = a > peak ? a : peak;
       }
     }
+    memmove(buf, buf + c, HIST * sizeof(float));
+    done += c;
   }
-  m->pos = pos;
+  memcpy(m->history, buf, sizeof m->history);
   m->peak = peak;
 }
 

@@ -36,10 +36,8 @@ void gs_peak_process(GsPeakMeter *m, const float *in, uint32_t n) GS_REALTIME;
 #define GS_TRUEPEAK_OVERSAMPLE 4
 #define GS_TRUEPEAK_TAPS 12  ///< taps per phase
 typedef struct {
-  /// The last GS_TRUEPEAK_TAPS samples, written twice (at pos and at pos +
-  /// GS_TRUEPEAK_TAPS) so the newest TAPS always lie contiguous from pos.
-  float history[2 * GS_TRUEPEAK_TAPS];
-  uint32_t pos;
+  /// The last GS_TRUEPEAK_TAPS - 1 samples, oldest first.
+  float history[GS_TRUEPEAK_TAPS - 1];
   float peak;  ///< linear, since the last reset
 } GsTruePeakMeter;
 
@@ -49,7 +47,8 @@ extern const float gs_truepeak_coef[GS_TRUEPEAK_OVERSAMPLE - 1][GS_TRUEPEAK_TAPS
 
 /// Clears the history and the reading; no other setup is needed. Real-time safe.
 void gs_truepeak_reset(GsTruePeakMeter *m) GS_REALTIME;
-/// Takes n mono samples into the reading. Real-time safe (48 multiply-adds a sample).
+/// Takes n mono samples into the reading. Real-time safe (36 multiply-adds a
+/// sample, vectorised across samples).
 void gs_truepeak_process(GsTruePeakMeter *m, const float *in, uint32_t n) GS_REALTIME;
 
 /// Mean square over everything since the last reset, summed in double.
