@@ -234,6 +234,82 @@ static void test_per_channel_gain(void **state)
   free(out);
 }
 
+// Output sample i over input sample i (the linear gain the command applied),
+// taken at the input's largest sample.
+static double applied_gain(const char *args)
+{
+  char cmd[512];
+  snprintf(cmd, sizeof(cmd), "process -q --bits 32f %s in.wav out.wav", args);
+  assert_int_equal(run(cmd), 0);
+  SF_INFO a, b;
+  float *in = read_all("in.wav", &a);
+  float *out = read_all("out.wav", &b);
+  sf_count_t at = 0;
+  for (sf_count_t i = 0; i < a.frames; ++i) {
+    at = fabs(in[i]) > fabs(in[at]) ? i : at;
+  }
+  const double g = (double)out[at] / in[at];
+  free(in);
+  free(out);
+  return g;
+}
+
+// The options reach the strip and the converter.
+static void test_options_take_effect(void **state)
+{
+  (void)state;
+  write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, RATE, 0.5, 0.01);
+  GS_ASSERT_NEAR(applied_gain("--gain 20"), 10.0, 1e-4);
+  GS_ASSERT_NEAR(applied_gain("--gain 20 --polarity"), -10.0, 1e-4);
+  GS_ASSERT_NEAR(applied_gain("--gain 20 --pad"), 1.0, 1e-5);
+  // A full-scale sine in IN is +18 dBu; OUT's converter takes +24 dBu to
+  // full scale, so the file reads 6 dB lower.
+  GS_ASSERT_NEAR(applied_gain("--gain 20 --output-ref 24"), 10.0 * pow(10.0, -6.0 / 20.0), 1e-4);
+  GS_ASSERT_NEAR(applied_gain("--gain 20 --input-ref 12 --output-ref 18"),
+                 10.0 * pow(10.0, -6.0 / 20.0), 1e-4);
+  // 997 Hz through a 1 kHz Butterworth high-pass: -3.0 dB (RMS of the
+  // second half, once the filter has settled).
+  assert_int_equal(run("process -q --bits 32f --hpf 1000 in.wav out.wav"), 0);
+  SF_INFO a, b;
+  float *x = read_all("in.wav", &a);
+  float *y = read_all("out.wav", &b);
+  double px = 0.0, py = 0.0;
+  for (sf_count_t i = a.frames / 2; i < a.frames; ++i) {
+    px += (double)x[i] * x[i];
+    py += (double)y[i] * y[i];
+  }
+  GS_ASSERT_NEAR(10.0 * log10(py / px), -3.0, 0.1);
+  free(x);
+  free(y);
+
+  // Noise: silence comes out as the model's noise, the same for the same seed.
+  SF_INFO info = {.samplerate = RATE, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_24};
+  SNDFILE *sf = sf_open(path("silence.wav"), SFM_WRITE, &info);
+  static float zeros[RATE / 2];
+  sf_writef_float(sf, zeros, RATE / 2);
+  sf_close(sf);
+  assert_int_equal(run("process -q --bits 32f --gain 60 --noise silence.wav n1.wav"), 0);
+  assert_int_equal(run("process -q --bits 32f --gain 60 --noise silence.wav n2.wav"), 0);
+  assert_int_equal(run("process -q --bits 32f --gain 60 --noise --seed 9 silence.wav n3.wav"), 0);
+  SF_INFO i1, i2, i3;
+  float *n1 = read_all("n1.wav", &i1), *n2 = read_all("n2.wav", &i2), *n3 = read_all("n3.wav", &i3);
+  double p1 = 0.0, d12 = 0.0, d13 = 0.0;
+  for (sf_count_t i = 0; i < i1.frames; ++i) {
+    p1 += (double)n1[i] * n1[i];
+    d12 += fabs(n1[i] - n2[i]);
+    d13 += fabs(n1[i] - n3[i]);
+  }
+  // clean's EIN is -129 dBu(A); +60 dB puts it near -69 dBu, about -87 dBFS
+  // at +18 dBu = 0 dBFS (a little more unweighted).
+  const double rms_dbfs = 10.0 * log10(p1 / (double)i1.frames) + 3.01;
+  GS_ASSERT_NEAR(rms_dbfs, -85.0, 3.0);
+  GS_ASSERT_NEAR(d12, 0.0, 0.0);
+  GS_ASSERT_ABOVE(d13, 0.0);
+  free(n1);
+  free(n2);
+  free(n3);
+}
+
 static void test_json_report(void **state)
 {
   (void)state;
@@ -424,6 +500,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_clean_gain_equals_sox),
     cmocka_unit_test(test_every_format_and_channel_count),
     cmocka_unit_test(test_per_channel_gain),
+    cmocka_unit_test(test_options_take_effect),
     cmocka_unit_test(test_json_report),
     cmocka_unit_test(test_clipping_is_counted),
     cmocka_unit_test(test_oversampled_output_is_aligned),
