@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: ISC
+// The interface engine: input strips, direct-monitoring mixes, parameter
+// changes from other threads and meters for them.
+
+#ifndef GS_ENGINE_H
+#define GS_ENGINE_H
+
+#include "gainstage/preamp.h"
+#include "gainstage/realtime.h"
+#include "gainstage/status.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// What kind of signal an input takes; it sets the gain range the strip
+/// offers, as an interface's input does.
+typedef enum {
+  GS_INPUT_MIC,         ///< XLR: 0 to 60 dB of gain on top of the model's range floor
+  GS_INPUT_INSTRUMENT,  ///< Hi-Z jack (about 1 Mohm): up to 35 dB
+  GS_INPUT_LINE,        ///< line level (about 10 kohm): up to 20 dB
+} GsInputType;
+
+/// The gain range an input type offers, in dB.
+void gs_input_type_gain_range(GsInputType type, double *min_db, double *max_db);
+/// "mic", "instrument", "line".
+const char *gs_input_type_name(GsInputType type);
+
+/// One input strip: the analog path (a preamp strip) and the converter.
+typedef struct {
+  const char *name;        ///< shown in reports ("kick", "vocal"); may be NULL
+  GsInputType type;
+  GsPreampConfig preamp;   ///< model, gain, pad, high-pass, polarity, tone, oversampling, noise
+  bool phantom;            ///< +48 V on this input
+  bool mute;
+  bool link_next;          ///< stereo-linked with the next strip (gain and mute move together)
+} GsStripConfig;
+
+/// A stereo mix: what the monitors or a pair of headphones hear.
+typedef struct {
+  const char *name;   ///< "monitors", "headphones 1"
+  double volume_db;   ///< -120 (off) to +12
+  bool mute;
+  bool mono;          ///< sum to mono (both sides carry (L + R) / 2)
+  bool dim;           ///< lower by dim_db
+  double dim_db;      ///< -60 to 0; -20 is usual
+} GsMixConfig;
+
+/// One send into a mix, from a strip or a playback return.
+typedef struct {
+  double level_db;  ///< -120 (off) to +12
+  double pan;       ///< -1 (left) to +1 (right), constant power
+  bool mute;
+  bool solo;        ///< when any send of a mix is soloed, only soloed sends are heard
+} GsSendConfig;
+
+/// The whole engine's shape: fixed when it is built.
+typedef struct {
+  double rate_hz;        ///< 44100 to 192000
+  uint32_t max_block;    ///< largest block gs_engine_process() takes (16 to 8192)
+  double adc_ref_dbu;    ///< converter reference: a full-scale sine is this level (+4 to +24)
+  unsigned n_strips;     ///< 0 to GS_ENGINE_MAX_STRIPS
+  unsigned n_returns;    ///< playback returns from the host (0 to GS_ENGINE_MAX_STRIPS)
+  unsigned n_mixes;      ///< 0 to GS_ENGINE_MAX_MIXES
+  const GsStripConfig *strips;  ///< n_strips of them
+  const GsMixConfig *mixes;     ///< n_mixes of them
+} GsEngineConfig;
+
+#define GS_ENGINE_MAX_STRIPS 128
+#define GS_ENGINE_MAX_MIXES 16
+
+typedef struct GsEngine GsEngine;
+
+/// Validates the configuration (err names the strip or mix, the setting and
+/// the valid range) and builds the engine with all its memory: nothing is
+/// allocated afterwards. Every send starts off (-120 dB), centred. Main thread.
+GsStatus gs_engine_new(const GsEngineConfig *config, GsEngine **out, GsError *err);
+/// Frees an engine; NULL is a no-op. Main thread.
+void gs_engine_free(GsEngine *engine);
+
+/// Processes one block of n frames (n <= max_block).
+/// inputs[s]: strip s's input in volts (n_strips buffers), then
+/// inputs[n_strips + r]: playback return r in samples (full scale 1.0).
+/// captures[s]: strip s after its converter, in samples (what a recorder or
+/// a host gets); may be NULL to skip.
+/// mixes[2 m], mixes[2 m + 1]: mix m's left and right, in samples.
+/// Real-time safe: no allocation, lock, system call or I/O.
+void gs_engine_process(GsEngine *engine, const float *const *inputs, float *const *captures,
+                       float *const *mixes, uint32_t n) GS_REALTIME;
+
+/// The parameters other threads may change while the engine runs.
+typedef enum {
+  GS_PARAM_STRIP_GAIN_DB,    ///< index: strip
+  GS_PARAM_STRIP_MUTE,       ///< index: strip; value 0 or 1
+  GS_PARAM_STRIP_PHANTOM,    ///< index: strip; value 0 or 1
+  GS_PARAM_SEND_LEVEL_DB,    ///< index: mix, sub: source (strips first, then returns)
+  GS_PARAM_SEND_PAN,         ///< index: mix, sub: source
+  GS_PARAM_SEND_MUTE,        ///< index: mix, sub: source
+  GS_PARAM_SEND_SOLO,        ///< index: mix, sub: source
+  GS_PARAM_MIX_VOLUME_DB,    ///< index: mix
+  GS_PARAM_MIX_MUTE,         ///< index: mix
+  GS_PARAM_MIX_MONO,         ///< index: mix
+  GS_PARAM_MIX_DIM,          ///< index: mix
+} GsParam;
+
+/// Queues a change for the audio thread, which applies it at the start of its
+/// next block and glides continuous values there (no zipper noise). Checks
+/// index, sub and value (err says what is valid); GS_ERR_IO when the queue is
+/// full (the audio thread is not running). One thread may post at a time.
+GsStatus gs_engine_post(GsEngine *engine, GsParam param, unsigned index, unsigned sub,
+                        double value, GsError *err);
+
+/// A strip's meters, as the audio thread last published them.
+typedef struct {
+  float peak_dbfs;        ///< since the last snapshot
+  float peak_hold_dbfs;   ///< highest in the last 2 s
+  float rms_dbfs;         ///< over the last 300 ms
+  float input_peak_dbu;   ///< before the converter, at the preamp's output
+  uint64_t clips;         ///< samples clipped at the converter since the start
+} GsStripMeters;
+
+/// Copies strip's latest meters. Any thread; never blocks the audio thread.
+void gs_engine_strip_meters(const GsEngine *engine, unsigned strip, GsStripMeters *out);
+
+/// The latency budget, in samples at the engine's rate.
+typedef struct {
+  double input;       ///< analog input to capture: the slowest strip's preamp,
+                      ///< in whole samples (the others are delayed to match it)
+  double output;      ///< mix to analog output (the engine adds none of its own)
+  double monitoring;  ///< analog input to a mix: direct monitoring
+} GsLatency;
+
+/// Main thread or real time.
+GsLatency gs_engine_latency(const GsEngine *engine);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  // GS_ENGINE_H

@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: ISC
+// The interface engine: strips (preamp and converter), direct-monitoring
+// mixes, queued parameter changes and published meters.
+
+#include "gainstage/engine.h"
+
+#include "engine/glide.h"
+#include "engine/meters.h"
+#include "engine/spsc.h"
+#include "gainstage/units.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GLIDE_TIME_S 0.010  // sends, volumes, mutes: click-free and still immediate
+#define OFF_DB (-120.0)     // a level at or below this is silence
+#define NAME_MAX_CHARS 64
+#define MAX_ALIGN 64        // samples a strip may be delayed to line up with the slowest
+
+typedef struct {
+  char name[NAME_MAX_CHARS];
+  char label[NAME_MAX_CHARS + 16];  // "strip 1 (kick)", for messages
+  GsInputType type;
+  GsPreamp *pre;
+  double gain_min_db, gain_max_db;  // the input type's range within the model's
+  bool mute, phantom, link_next;
+  float to_fs;                      // volts to converter samples
+  GsMeterState meter;
+  // Strips with less latency (a clean preamp at 1x) are delayed to line up
+  // with the slowest, so all captures and mixes stay sample-aligned.
+  unsigned align;                   // samples of delay
+  unsigned align_pos;
+  float align_buf[MAX_ALIGN];
+} Strip;
+
+typedef struct {
+  GsSendConfig cfg;
+  GsGlide left, right;
+} Send;
+
+typedef struct {
+  char name[NAME_MAX_CHARS];
+  char label[NAME_MAX_CHARS + 16];  // "mix 2 (headphones)", for messages
+  GsMixConfig cfg;
+  Send *send;        // one per source: strips, then returns
+  GsGlide mono;      // 0 stereo, 1 mono, gliding between
+  GsGlide out;       // volume, dim and mute
+} Mix;
+
+// Built by the main thread; afterwards only the audio thread touches it,
+// except the queue (control thread -> audio thread) and the meter slots
+// (audio thread -> any thread).
+struct GsEngine {
+  double rate_hz;
+  uint32_t max_block;
+  unsigned n_strips, n_returns, n_mixes;
+  float glide_coef;
+  Strip *strip;
+  Mix *mix;
+  float *samples;     // n_strips * max_block: each strip after its converter
+  float *volts;       // max_block: a strip's preamp output
+  float *bus;         // 2 * max_block: one mix before its volume
+  GsMeterSlot *slot;  // n_strips
+  GsSpsc queue;
+};
+
+static GsStatus fail(GsError *err, GsStatus st, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+static GsStatus fail(GsError *err, GsStatus st, const char *fmt, ...)
+{
+  if (err) {
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(err->message, sizeof(err->message), fmt, args);
+    va_end(args);
+  }
+  return st;
+}
+
+static bool within(double x, double lo, double hi)
+{
+  return x >= lo && x <= hi;  // false for NaN
+}
+
+void gs_input_type_gain_range(GsInputType type, double *min_db, double *max_db)
+{
+  // What interfaces commonly offer (REFERENCES.md: mic preamps 0 to 60 dB
+  // and more; an instrument needs about 25 dB and inputs give up to about
+  // 35; line inputs trim up to 20 dB).
+  switch (type) {
+  case GS_INPUT_MIC: *min_db = 0.0; *max_db = 66.0; return;
+  case GS_INPUT_INSTRUMENT: *min_db = 0.0; *max_db = 35.0; return;
+  case GS_INPUT_LINE: *min_db = 0.0; *max_db = 20.0; return;
+  }
+  *min_db = *max_db = 0.0;
+}
+
+// "a mic", "an instrument", "a line".
+static const char *article(GsInputType type)
+{
+  return type == GS_INPUT_INSTRUMENT ? "an" : "a";
+}
+
+const char *gs_input_type_name(GsInputType type)
+{
+  switch (type) {
+  case GS_INPUT_MIC: return "mic";
+  case GS_INPUT_INSTRUMENT: return "instrument";
+  case GS_INPUT_LINE: return "line";
+  }
+  return "unknown";
+}
+
+static void copy_name(char *dst, const char *src, const char *fallback, unsigned index)
+{
+  if (src && *src) {
+    snprintf(dst, NAME_MAX_CHARS, "%s", src);
+  } else {
+    snprintf(dst, NAME_MAX_CHARS, "%s %u", fallback, index + 1);
+  }
+}
+
+// How messages name a strip or mix: "strip 1 (kick)", or "strip 2" unnamed.
+static void label(char *dst, size_t size, const char *kind, unsigned index, const char *name)
+{
+  if (name && *name) {
+    snprintf(dst, size, "%s %u (%s)", kind, index + 1, name);
+  } else {
+    snprintf(dst, size, "%s %u", kind, index + 1);
+  }
+}
+
+static float db_to_gain(double db)
+{
+  return db <= OFF_DB ? 0.0f : (float)pow(10.0, db / 20.0);
+}
+
+// The send's target gains from its settings, the strip's mute and the mix's
+// solo state (constant-power pan: -3 dB each side at the centre).
+static void send_targets(const GsEngine *e, const Mix *mix, unsigned src)
+{
+  Send *s = &mix->send[src];
+  bool any_solo = false;
+  for (unsigned i = 0; i < e->n_strips + e->n_returns; ++i) {
+    any_solo = any_solo || mix->send[i].cfg.solo;
+  }
+  const bool strip_muted = src < e->n_strips && e->strip[src].mute;
+  const bool silent = s->cfg.mute || strip_muted || (any_solo && !s->cfg.solo);
+  const float g = silent ? 0.0f : db_to_gain(s->cfg.level_db);
+  const double theta = (s->cfg.pan + 1.0) * M_PI / 4.0;
+  s->left.target = g * (float)cos(theta);
+  s->right.target = g * (float)sin(theta);
+}
+
+static void mix_targets(Mix *mix)
+{
+  const GsMixConfig *c = &mix->cfg;
+  const double db = c->volume_db + (c->dim ? c->dim_db : 0.0);
+  mix->out.target = c->mute ? 0.0f : db_to_gain(db);
+  mix->mono.target = c->mono ? 1.0f : 0.0f;
+}
+
+static void settle(GsGlide *g)
+{
+  g->current = g->target;
+}
+
+static GsStatus validate(const GsEngineConfig *c, GsError *err)
+{
+  if (!within(c->rate_hz, 44100.0, 192000.0)) {
+    return fail(err, GS_ERR_RANGE, "sample rate %g Hz is out of range (44100 to 192000 Hz)",
+                c->rate_hz);
+  }
+  if (c->max_block < 16 || c->max_block > 8192) {
+    return fail(err, GS_ERR_RANGE, "block size %u is out of range (16 to 8192 frames)",
+                c->max_block);
+  }
+  if (!within(c->adc_ref_dbu, 4.0, 24.0)) {
+    return fail(err, GS_ERR_RANGE,
+                "converter reference %g dBu is out of range (+4 to +24 dBu = 0 dBFS)",
+                c->adc_ref_dbu);
+  }
+  if (c->n_strips > GS_ENGINE_MAX_STRIPS || c->n_returns > GS_ENGINE_MAX_STRIPS) {
+    return fail(err, GS_ERR_RANGE, "%u strips and %u returns: at most %d of each", c->n_strips,
+                c->n_returns, GS_ENGINE_MAX_STRIPS);
+  }
+  if (c->n_mixes > GS_ENGINE_MAX_MIXES) {
+    return fail(err, GS_ERR_RANGE, "%u mixes: at most %d", c->n_mixes, GS_ENGINE_MAX_MIXES);
+  }
+  for (unsigned s = 0; s < c->n_strips; ++s) {
+    const GsStripConfig *sc = &c->strips[s];
+    char name[NAME_MAX_CHARS + 16];
+    label(name, sizeof(name), "strip", s, sc->name);
+    if (sc->type != GS_INPUT_MIC && sc->type != GS_INPUT_INSTRUMENT && sc->type != GS_INPUT_LINE) {
+      return fail(err, GS_ERR_RANGE, "%s: input type is not valid (mic, instrument or line)", name);
+    }
+    double lo, hi;
+    gs_input_type_gain_range(sc->type, &lo, &hi);
+    if (!within(sc->preamp.gain_db, lo, hi)) {
+      return fail(err, GS_ERR_RANGE, "%s: gain %g dB is out of range (%g to %g dB for %s %s input)",
+                  name, sc->preamp.gain_db, lo, hi,
+                  article(sc->type), gs_input_type_name(sc->type));
+    }
+    if (sc->link_next && s + 1 >= c->n_strips) {
+      return fail(err, GS_ERR_USAGE, "%s: linked to the next strip, but it is the last one", name);
+    }
+    if (sc->link_next && c->strips[s + 1].type != sc->type) {
+      return fail(err, GS_ERR_USAGE, "%s: cannot link %s %s input with %s %s input", name, article(sc->type), gs_input_type_name(sc->type),
+                  article(c->strips[s + 1].type), gs_input_type_name(c->strips[s + 1].type));
+    }
+    GsPreampConfig pc = sc->preamp;
+    pc.rate_hz = c->rate_hz;
+    GsPreamp *probe = NULL;
+    GsError perr;
+    const GsStatus st = gs_preamp_new(&pc, &probe, &perr);
+    gs_preamp_free(probe);
+    if (st) {
+      return fail(err, st, "%s: %s", name, perr.message);
+    }
+  }
+  for (unsigned m = 0; m < c->n_mixes; ++m) {
+    const GsMixConfig *mc = &c->mixes[m];
+    char name[NAME_MAX_CHARS + 16];
+    label(name, sizeof(name), "mix", m, mc->name);
+    if (!within(mc->volume_db, OFF_DB, 12.0)) {
+      return fail(err, GS_ERR_RANGE, "%s: volume %g dB is out of range (-120 to +12 dB)", name, mc->volume_db);
+    }
+    if (!within(mc->dim_db, -60.0, 0.0)) {
+      return fail(err, GS_ERR_RANGE, "%s: dim %g dB is out of range (-60 to 0 dB)", name, mc->dim_db);
+    }
+  }
+  return GS_OK;
+}
+
+void gs_engine_free(GsEngine *e)
+{
+  if (!e) {
+    return;
+  }
+  for (unsigned s = 0; e->strip && s < e->n_strips; ++s) {
+    gs_preamp_free(e->strip[s].pre);
+  }
+  for (unsigned m = 0; e->mix && m < e->n_mixes; ++m) {
+    free(e->mix[m].send);
+  }
+  free(e->strip);
+  free(e->mix);
+  free(e->samples);
+  free(e->volts);
+  free(e->bus);
+  free(e->slot);
+  free(e);
+}
+
+GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
+{
+  *out = NULL;
+  GsStatus st = validate(c, err);
+  if (st) {
+    return st;
+  }
+  GsEngine *e = calloc(1, sizeof(*e));
+  if (!e) {
+    return fail(err, GS_ERR_NOMEM, "out of memory building the engine");
+  }
+  e->rate_hz = c->rate_hz;
+  e->max_block = c->max_block;
+  e->n_strips = c->n_strips;
+  e->n_returns = c->n_returns;
+  e->n_mixes = c->n_mixes;
+  e->glide_coef = gs_glide_coef(c->rate_hz, GLIDE_TIME_S);
+  gs_spsc_init(&e->queue);
+  const unsigned n_src = c->n_strips + c->n_returns;
+  e->strip = calloc(c->n_strips + 1, sizeof(Strip));
+  e->mix = calloc(c->n_mixes + 1, sizeof(Mix));
+  e->samples = calloc((size_t)(c->n_strips + 1) * c->max_block, sizeof(float));
+  e->volts = calloc(c->max_block, sizeof(float));
+  e->bus = calloc(2 * (size_t)c->max_block, sizeof(float));
+  e->slot = calloc(c->n_strips + 1, sizeof(GsMeterSlot));
+  if (!e->strip || !e->mix || !e->samples || !e->volts || !e->bus || !e->slot) {
+    gs_engine_free(e);
+    return fail(err, GS_ERR_NOMEM, "out of memory building the engine");
+  }
+  const double v_fs = gs_fullscale_volts(c->adc_ref_dbu);
+  for (unsigned s = 0; s < c->n_strips; ++s) {
+    const GsStripConfig *sc = &c->strips[s];
+    Strip *strip = &e->strip[s];
+    copy_name(strip->name, sc->name, "strip", s);
+    label(strip->label, sizeof(strip->label), "strip", s, sc->name);
+    strip->type = sc->type;
+    strip->mute = sc->mute;
+    strip->phantom = sc->phantom;
+    strip->link_next = sc->link_next;
+    strip->to_fs = (float)(1.0 / v_fs);
+    gs_input_type_gain_range(sc->type, &strip->gain_min_db, &strip->gain_max_db);
+    GsPreampConfig pc = sc->preamp;
+    pc.rate_hz = c->rate_hz;
+    GsError perr;
+    if ((st = gs_preamp_new(&pc, &strip->pre, &perr))) {
+      gs_engine_free(e);
+      return fail(err, st, "%s: %s", strip->label, perr.message);
+    }
+    const GsPreampInfo *info = gs_preamp_info(strip->pre);
+    strip->gain_min_db = fmax(strip->gain_min_db, info->gain_min_db);
+    strip->gain_max_db = fmin(strip->gain_max_db, info->gain_max_db);
+  }
+  const long slowest = lround(gs_engine_latency(e).input);
+  for (unsigned s = 0; s < c->n_strips; ++s) {
+    const long own = lround(gs_preamp_latency(e->strip[s].pre));
+    e->strip[s].align = (unsigned)(slowest - own);  // below MAX_ALIGN: latencies are a few samples
+  }
+  for (unsigned m = 0; m < c->n_mixes; ++m) {
+    Mix *mix = &e->mix[m];
+    copy_name(mix->name, c->mixes[m].name, "mix", m);
+    label(mix->label, sizeof(mix->label), "mix", m, c->mixes[m].name);
+    mix->cfg = c->mixes[m];
+    mix->cfg.name = mix->name;
+    mix->send = calloc(n_src + 1, sizeof(Send));
+    if (!mix->send) {
+      gs_engine_free(e);
+      return fail(err, GS_ERR_NOMEM, "out of memory building the engine");
+    }
+    for (unsigned i = 0; i < n_src; ++i) {
+      mix->send[i].cfg = (GsSendConfig){.level_db = OFF_DB, .pan = 0.0};
+      send_targets(e, mix, i);
+      settle(&mix->send[i].left);
+      settle(&mix->send[i].right);
+    }
+    mix_targets(mix);
+    settle(&mix->out);
+    settle(&mix->mono);
+  }
+  *out = e;
+  return GS_OK;
+}
+
+// Applies one queued change (already validated by gs_engine_post()).
+static void apply(GsEngine *e, const GsParamChange *ch) GS_REALTIME
+{
+  const double v = ch->value;
+  switch ((GsParam)ch->param) {
+  case GS_PARAM_STRIP_GAIN_DB:
+  case GS_PARAM_STRIP_MUTE:
+  case GS_PARAM_STRIP_PHANTOM: {
+    // A linked pair moves together: the change applies to both.
+    unsigned first = ch->index;
+    if (first > 0 && e->strip[first - 1].link_next) {
+      first -= 1;
+    }
+    const unsigned last = e->strip[first].link_next ? first + 1 : first;
+    for (unsigned s = first; s <= last; ++s) {
+      Strip *strip = &e->strip[s];
+      if (ch->param == GS_PARAM_STRIP_GAIN_DB) {
+        gs_preamp_set_gain_db(strip->pre, v);
+      } else if (ch->param == GS_PARAM_STRIP_MUTE) {
+        strip->mute = v != 0.0;
+        for (unsigned m = 0; m < e->n_mixes; ++m) {
+          send_targets(e, &e->mix[m], s);
+        }
+      } else {
+        strip->phantom = v != 0.0;
+      }
+    }
+    break;
+  }
+  case GS_PARAM_SEND_LEVEL_DB:
+  case GS_PARAM_SEND_PAN:
+  case GS_PARAM_SEND_MUTE:
+  case GS_PARAM_SEND_SOLO: {
+    Mix *mix = &e->mix[ch->index];
+    GsSendConfig *s = &mix->send[ch->sub].cfg;
+    if (ch->param == GS_PARAM_SEND_LEVEL_DB) {
+      s->level_db = v;
+    } else if (ch->param == GS_PARAM_SEND_PAN) {
+      s->pan = v;
+    } else if (ch->param == GS_PARAM_SEND_MUTE) {
+      s->mute = v != 0.0;
+    } else {
+      s->solo = v != 0.0;
+    }
+    if (ch->param == GS_PARAM_SEND_SOLO) {  // solo changes every send's target
+      for (unsigned i = 0; i < e->n_strips + e->n_returns; ++i) {
+        send_targets(e, mix, i);
+      }
+    } else {
+      send_targets(e, mix, ch->sub);
+    }
+    break;
+  }
+  case GS_PARAM_MIX_VOLUME_DB:
+  case GS_PARAM_MIX_MUTE:
+  case GS_PARAM_MIX_MONO:
+  case GS_PARAM_MIX_DIM: {
+    GsMixConfig *c = &e->mix[ch->index].cfg;
+    if (ch->param == GS_PARAM_MIX_VOLUME_DB) {
+      c->volume_db = v;
+    } else if (ch->param == GS_PARAM_MIX_MUTE) {
+      c->mute = v != 0.0;
+    } else if (ch->param == GS_PARAM_MIX_MONO) {
+      c->mono = v != 0.0;
+    } else {
+      c->dim = v != 0.0;
+    }
+    mix_targets(&e->mix[ch->index]);
+    break;
+  }
+  }
+}
+
+GsStatus gs_engine_post(GsEngine *e, GsParam param, unsigned index, unsigned sub, double value,
+                        GsError *err)
+{
+  const unsigned n_src = e->n_strips + e->n_returns;
+  switch (param) {
+  case GS_PARAM_STRIP_GAIN_DB:
+  case GS_PARAM_STRIP_MUTE:
+  case GS_PARAM_STRIP_PHANTOM:
+    if (index >= e->n_strips) {
+      return fail(err, GS_ERR_RANGE, "strip %u does not exist (1 to %u)", index + 1, e->n_strips);
+    }
+    if (param == GS_PARAM_STRIP_GAIN_DB) {
+      const Strip *s = &e->strip[index];
+      if (!within(value, s->gain_min_db, s->gain_max_db)) {
+        return fail(err, GS_ERR_RANGE, "%s: gain %g dB is out of range (%g to %g dB)", s->label,
+                    value, s->gain_min_db, s->gain_max_db);
+      }
+    }
+    break;
+  case GS_PARAM_SEND_LEVEL_DB:
+  case GS_PARAM_SEND_PAN:
+  case GS_PARAM_SEND_MUTE:
+  case GS_PARAM_SEND_SOLO:
+    if (index >= e->n_mixes) {
+      return fail(err, GS_ERR_RANGE, "mix %u does not exist (1 to %u)", index + 1, e->n_mixes);
+    }
+    if (sub >= n_src) {
+      return fail(err, GS_ERR_RANGE, "%s: source %u does not exist (1 to %u: strips, then "
+                  "returns)", e->mix[index].label, sub + 1, n_src);
+    }
+    if (param == GS_PARAM_SEND_LEVEL_DB && !within(value, OFF_DB - 1e9, 12.0)) {
+      return fail(err, GS_ERR_RANGE, "send level %g dB is out of range (up to +12 dB)", value);
+    }
+    if (param == GS_PARAM_SEND_PAN && !within(value, -1.0, 1.0)) {
+      return fail(err, GS_ERR_RANGE, "pan %g is out of range (-1 left to +1 right)", value);
+    }
+    break;
+  case GS_PARAM_MIX_VOLUME_DB:
+  case GS_PARAM_MIX_MUTE:
+  case GS_PARAM_MIX_MONO:
+  case GS_PARAM_MIX_DIM:
+    if (index >= e->n_mixes) {
+      return fail(err, GS_ERR_RANGE, "mix %u does not exist (1 to %u)", index + 1, e->n_mixes);
+    }
+    if (param == GS_PARAM_MIX_VOLUME_DB && !within(value, OFF_DB - 1e9, 12.0)) {
+      return fail(err, GS_ERR_RANGE, "mix volume %g dB is out of range (up to +12 dB)", value);
+    }
+    break;
+  default:
+    return fail(err, GS_ERR_UNKNOWN, "parameter %d is not known", (int)param);
+  }
+  if (value != value) {
+    return fail(err, GS_ERR_RANGE, "the value is not a number");
+  }
+  const GsParamChange ch = {.param = (int)param, .index = index, .sub = sub, .value = value};
+  if (!gs_spsc_push(&e->queue, &ch)) {
+    return fail(err, GS_ERR_IO, "the change queue is full: is the audio thread running?");
+  }
+  return GS_OK;
+}
+
+// Delays a strip's samples by its alignment, through a small ring.
+static void delay(Strip *strip, float *x, uint32_t n) GS_REALTIME
+{
+  const unsigned d = strip->align;
+  unsigned pos = strip->align_pos;
+  for (uint32_t i = 0; i < n; ++i) {
+    const float old = strip->align_buf[pos];
+    strip->align_buf[pos] = x[i];
+    x[i] = old;
+    pos = pos + 1 == d ? 0 : pos + 1;
+  }
+  strip->align_pos = pos;
+}
+
+// One strip: the preamp, then the converter (volts to full scale, clipping
+// at 0 dBFS and counting), then its meters.
+static void run_strip(GsEngine *e, unsigned s, const float *in, float *out, uint32_t n)
+  GS_REALTIME
+{
+  Strip *strip = &e->strip[s];
+  float *v = e->volts;
+  gs_preamp_process(strip->pre, in, v, n);
+  const float to_fs = strip->to_fs;
+  uint64_t clips = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    float x = v[i] * to_fs;
+    if (fabsf(x) > 1.0f) {
+      ++clips;
+      x = x > 0.0f ? 1.0f : -1.0f;
+    }
+    out[i] = x;
+  }
+  strip->meter.clips += clips;
+  gs_meter_state_add(&strip->meter, out, v, n, e->rate_hz);
+  if (strip->align) {
+    delay(strip, out, n);
+  }
+}
+
+// One mix: every source through its send into the bus, then mono, dim,
+// volume and mute.
+static void run_mix(GsEngine *e, Mix *mix, const float *const *inputs, float *left, float *right,
+                    uint32_t n) GS_REALTIME
+{
+  float *bl = e->bus, *br = e->bus + e->max_block;
+  memset(bl, 0, n * sizeof(float));
+  memset(br, 0, n * sizeof(float));
+  const float coef = e->glide_coef;
+  for (unsigned i = 0; i < e->n_strips + e->n_returns; ++i) {
+    const float *src = i < e->n_strips ? e->samples + (size_t)i * e->max_block
+                                       : inputs[i];  // returns follow the strips' inputs
+    gs_glide_mix(&mix->send[i].left, coef, src, bl, n);
+    gs_glide_mix(&mix->send[i].right, coef, src, br, n);
+  }
+  // The glides run in double: in float a one-pole glide stalls short of its
+  // target once each step is below half an ulp.
+  GsGlide *mono = &mix->mono, *vol = &mix->out;
+  double m = mono->current, g = vol->current;
+  const double mt = mono->target, gt = vol->target;
+  for (uint32_t i = 0; i < n; ++i) {
+    m += coef * (mt - m);
+    g += coef * (gt - g);
+    const float half = (float)(0.5 * m), gain = (float)g;
+    const float l = bl[i] * (1.0f - half) + br[i] * half;
+    const float r = br[i] * (1.0f - half) + bl[i] * half;
+    left[i] = l * gain;
+    right[i] = r * gain;
+  }
+  mono->current = fabs(mt - m) < 1e-6 ? (float)mt : (float)m;
+  vol->current = fabs(gt - g) <= 1e-6 * gt + 1e-9 ? (float)gt : (float)g;
+}
+
+void gs_engine_process(GsEngine *e, const float *const *inputs, float *const *captures,
+                       float *const *mixes, uint32_t n)
+{
+  if (n > e->max_block) {
+    n = e->max_block;  // the caller broke the contract; do what fits
+  }
+  GsParamChange ch;
+  for (unsigned i = 0; i < GS_SPSC_CAPACITY && gs_spsc_pop(&e->queue, &ch); ++i) {
+    apply(e, &ch);
+  }
+  for (unsigned s = 0; s < e->n_strips; ++s) {
+    float *out = e->samples + (size_t)s * e->max_block;
+    run_strip(e, s, inputs[s], out, n);
+    if (captures && captures[s]) {
+      memcpy(captures[s], out, n * sizeof(float));
+    }
+    gs_meter_publish(&e->strip[s].meter, &e->slot[s]);
+  }
+  for (unsigned m = 0; m < e->n_mixes; ++m) {
+    run_mix(e, &e->mix[m], inputs, mixes[2 * m], mixes[2 * m + 1], n);
+  }
+}
+
+void gs_engine_strip_meters(const GsEngine *e, unsigned strip, GsStripMeters *out)
+{
+  if (strip >= e->n_strips) {
+    *out = (GsStripMeters){.peak_dbfs = -200.0f, .peak_hold_dbfs = -200.0f, .rms_dbfs = -200.0f,
+                           .input_peak_dbu = -200.0f};
+    return;
+  }
+  gs_meter_read(&e->slot[strip], out);
+}
+
+GsLatency gs_engine_latency(const GsEngine *e)
+{
+  double input = 0.0;
+  for (unsigned s = 0; s < e->n_strips; ++s) {
+    input = fmax(input, gs_preamp_latency(e->strip[s].pre));
+  }
+  // Every strip is delayed to the slowest one's whole samples.
+  input = round(input);
+  return (GsLatency){.input = input, .output = 0.0, .monitoring = input};
+}
