@@ -125,8 +125,8 @@ void gs_preamp_bank_free(GsPreampBank *bank);
 /// Processes n samples of every channel: in_volts[c] and out_volts[c] are
 /// channel c's buffers (instantaneous volts), for c below the bank's channel
 /// count. in_volts[c] may be out_volts[c]; different channels must not
-/// overlap. A non-finite output clears the state of the channel's group of 8
-/// and is replaced by zero, as a strip does. Real-time safe.
+/// overlap. A non-finite output clears that channel's state and is replaced by
+/// zero, as a strip does; the other channels go on untouched. Real-time safe.
 void gs_preamp_bank_process(GsPreampBank *bank, const float *const *in_volts,
                             float *const *out_volts, uint32_t n) GS_REALTIME;
 

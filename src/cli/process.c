@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -45,7 +46,7 @@ static const char usage[] =
   "      --bits B         16, 24 (default) or 32f\n"
   "      --dither D       tpdf (default for 16 and 24 bits) or none\n"
   "      --format F       wav, rf64, w64, aiff, flac or caf (default: OUT's extension)\n"
-  "      --link           treat the channels as one linked strip (one report row)\n"
+  "      --link           report the channels as one linked strip (one row)\n"
   "      --json           print the report as JSON\n"
   "  -q, --quiet          print no report\n"
   "      --list-models    list the models with their ranges and exit\n"
@@ -112,10 +113,18 @@ static bool parse_gains(Options *o, const char *text)
     return false;
   }
   strcpy(buf, text);
-  char *save = NULL;
-  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+  // Split at every comma (strtok would merge ",," and hide a missing value).
+  for (char *tok = buf, *next; tok; tok = next) {
+    next = strchr(tok, ',');
+    if (next) {
+      *next++ = '\0';
+    }
     if (o->n_gains == MAX_CHANNELS) {
       bad("--gain: more than %d values", MAX_CHANNELS);
+      return false;
+    }
+    if (!*tok) {
+      bad("--gain %s: a value is missing", text);
       return false;
     }
     if (!parse_number("--gain", tok, &o->gain_db[o->n_gains++])) {
@@ -165,7 +174,6 @@ static int parse_options(Options *o, int argc, char **argv)
 {
   *o = (Options){.model = "clean", .gain_arg = "0", .n_gains = 1, .input_ref_dbu = 18.0,
                  .bits = "24", .dither = NULL, .seed = 1};
-  double v = 0.0;
   opterr = 0;
   optind = 1;
   int c;
@@ -194,12 +202,16 @@ static int parse_options(Options *o, int argc, char **argv)
       if (!parse_number("--output-ref", optarg, &o->output_ref_dbu)) return EXIT_BAD_INPUT;
       o->output_ref_set = true;
       break;
-    case OPT_SEED:
-      if (!parse_number("--seed", optarg, &v) || v < 0 || v != floor(v)) {
-        return bad("--seed %s: expected a whole number of 0 or more", optarg);
+    case OPT_SEED: {
+      char *end = NULL;
+      errno = 0;
+      const unsigned long long seed = strtoull(optarg, &end, 10);
+      if (end == optarg || *end || errno || optarg[0] == '-') {
+        return bad("--seed %s: expected a whole number from 0 to %llu", optarg, ULLONG_MAX);
       }
-      o->seed = (uint64_t)v;
+      o->seed = seed;
       break;
+    }
     case OPT_OVERSAMPLE:
       if (!strcmp(optarg, "auto")) {
         o->oversample = 0;
@@ -232,6 +244,9 @@ static int parse_options(Options *o, int argc, char **argv)
   }
   if (!o->dither) {
     o->dither = strcmp(o->bits, "32f") ? "tpdf" : "none";
+  } else if (!strcmp(o->bits, "32f") && !strcmp(o->dither, "tpdf")) {
+    return bad("--dither tpdf: 32-bit float output is not dithered (use --bits 16 or 24, or "
+               "--dither none)");
   }
   if (o->link && o->n_gains > 1) {
     return bad("--link: linked channels share one gain (got %u values)", o->n_gains);
@@ -414,13 +429,15 @@ int gs_cli_process(int argc, char **argv)
 
   SF_INFO out_info = {.samplerate = in_info.samplerate, .channels = in_info.channels,
                       .format = major | subtype};
-  if (gs_outfile_open(&r.out, out_path, &out_info, &err)) {
+  if (!sf_format_check(&out_info)) {
     run_free(&r);
-    return bad("%s", err.message);
+    return bad("%s: this format cannot hold %u channels at %d Hz (wav, w64, rf64 and caf can)",
+               out_path, channels, in_info.samplerate);
   }
-
   // Stop cleanly on Ctrl-C, kill or a closed terminal, unless the signal was
   // ignored when we started (nohup, a background job): then leave it so.
+  // Installed before the output exists, so no signal can strand its
+  // temporary file.
   static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
   for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); ++i) {
     struct sigaction old;
@@ -429,6 +446,11 @@ int gs_cli_process(int argc, char **argv)
       sigemptyset(&sa.sa_mask);
       sigaction(stop_signals[i], &sa, NULL);
     }
+  }
+
+  if (gs_outfile_open(&r.out, out_path, &out_info, &err)) {
+    run_free(&r);
+    return bad("%s", err.message);
   }
 
   const double v_in = gs_fullscale_volts(o.input_ref_dbu);

@@ -30,6 +30,11 @@ GsStatus gs_report_init(GsReport *r, unsigned channels, double rate_hz, GsError 
     free(r->loudness);
     r->loudness = NULL;
   }
+  // A file's channels are tracks, not a 5.1 layout: every channel counts
+  // with the same weight (BS.1770's weight for L, R and C).
+  for (unsigned c = 0; r->loudness && c < channels; ++c) {
+    gs_loudness_set_weight(r->loudness, c, 1.0);
+  }
   return GS_OK;
 }
 
@@ -116,7 +121,8 @@ void gs_report_print(const GsReport *r, const GsReportSettings *s, FILE *out)
   fprintf(out, "  latency %.2f samples (%.3f ms)", s->latency_samples,
           1000.0 * s->latency_samples / s->rate_hz);
   if (s->compensated) {
-    fprintf(out, ", compensated: output aligned with input to %ld samples\n", s->compensated);
+    fprintf(out, ", compensated (%ld samples trimmed, the output lines up with the input)\n",
+            s->compensated);
   } else {
     fprintf(out, "\n");
   }
@@ -136,10 +142,12 @@ void gs_report_print(const GsReport *r, const GsReportSettings *s, FILE *out)
   }
   const double lufs = integrated(r);
   fprintf(out, "  integrated loudness");
-  if (isfinite(lufs)) {
+  if (!r->loudness) {
+    fprintf(out, ": not measured (more than %d channels)\n", GS_LOUDNESS_MAX_CHANNELS);
+  } else if (isfinite(lufs)) {
     fprintf(out, " %.1f LUFS\n", lufs);
   } else {
-    fprintf(out, " below the -70 LUFS gate (or too short)\n");
+    fprintf(out, " below the -70 LUFS gate (or shorter than 400 ms)\n");
   }
   const uint64_t clips = total_clipped(r);
   if (clips) {
@@ -186,6 +194,7 @@ GsStatus gs_report_print_json(const GsReport *r, const GsReportSettings *s, FILE
   const double lufs = integrated(r);
   json_object_set_new(root, "integrated_lufs",
                       isfinite(lufs) ? json_real(round(lufs * 10.0) / 10.0) : json_null());
+  json_object_set_new(root, "loudness_measured", json_boolean(r->loudness != NULL));
   json_object_set_new(root, "clipped", json_integer((json_int_t)total_clipped(r)));
   const int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   fputc('\n', out);

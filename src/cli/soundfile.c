@@ -124,8 +124,7 @@ GsStatus gs_outfile_open(GsOutFile *f, const char *path, SF_INFO *info, GsError 
   if (!f->sf) {
     snprintf(err->message, sizeof(err->message), "%s: cannot write this format: %s", path,
              sf_strerror(NULL));
-    close(fd);
-    gs_outfile_abort(f);
+    gs_outfile_abort(f);  // sf_open_fd() closed fd already (close_desc)
     return GS_ERR_FORMAT;
   }
   if (wav) {
@@ -138,14 +137,18 @@ GsStatus gs_outfile_commit(GsOutFile *f, GsError *err)
 {
   GsStatus st = GS_OK;
   sf_write_sync(f->sf);
-  if (sf_error(f->sf) || sf_close(f->sf)) {
+  // sf_close() frees the handle even when it fails, so the error is read
+  // first and the handle closed exactly once either way.
+  int code = sf_error(f->sf);
+  const int closed = sf_close(f->sf);
+  f->sf = NULL;
+  code = code ? code : closed;
+  if (code) {
     snprintf(err->message, sizeof(err->message), "%s: writing failed: %s", f->path,
-             sf_strerror(f->sf));
-    f->sf = NULL;
+             sf_error_number(code));
     gs_outfile_abort(f);
     return GS_ERR_IO;
   }
-  f->sf = NULL;
   if (rename(f->tmp_path, f->path)) {
     snprintf(err->message, sizeof(err->message), "%s: cannot move the finished file into place: %s",
              f->path, strerror(errno));
@@ -170,9 +173,4 @@ void gs_outfile_abort(GsOutFile *f)
   free(f->tmp_path);
   free(f->path);
   *f = (GsOutFile){0};
-}
-
-const char *gs_outfile_tmp_path(const GsOutFile *f)
-{
-  return f->tmp_path;
 }

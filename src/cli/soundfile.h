@@ -35,7 +35,5 @@ GsStatus gs_outfile_open(GsOutFile *f, const char *path, SF_INFO *info, GsError 
 GsStatus gs_outfile_commit(GsOutFile *f, GsError *err);
 /// Closes and deletes the temporary file; the destination is untouched.
 void gs_outfile_abort(GsOutFile *f);
-/// The temporary path, for a signal handler that must delete it (or NULL).
-const char *gs_outfile_tmp_path(const GsOutFile *f);
 
 #endif  // GS_CLI_SOUNDFILE_H

@@ -24,11 +24,16 @@ GsStatus gs_adaa_eq8_set_variant(GsAdaaEq8 *eq, GsLanesVariant variant)
   return GS_OK;
 }
 
+void gs_adaa_eq8_reset_lane(GsAdaaEq8 *eq, unsigned lane)
+{
+  eq->x1[lane] = 0.0f;
+  eq->x2[lane] = 0.0f;
+}
+
 void gs_adaa_eq8_reset(GsAdaaEq8 *eq)
 {
   for (unsigned l = 0; l < GS_LANES; ++l) {
-    eq->x1[l] = 0.0f;
-    eq->x2[l] = 0.0f;
+    gs_adaa_eq8_reset_lane(eq, l);
   }
 }
 

@@ -26,6 +26,8 @@ void gs_adaa_eq8_init(GsAdaaEq8 *eq, unsigned factor, double rate_hz, unsigned n
 GsStatus gs_adaa_eq8_set_variant(GsAdaaEq8 *eq, GsLanesVariant variant);
 /// Clears the state. Real-time safe.
 void gs_adaa_eq8_reset(GsAdaaEq8 *eq) GS_REALTIME;
+/// Clears one lane's state (lane < GS_LANES). Real-time safe.
+void gs_adaa_eq8_reset_lane(GsAdaaEq8 *eq, unsigned lane) GS_REALTIME;
 /// n frames of GS_LANES interleaved channels; in and out may alias.
 /// Real-time safe.
 void gs_adaa_eq8_process(GsAdaaEq8 *eq, const float *in, float *out, uint32_t n) GS_REALTIME;

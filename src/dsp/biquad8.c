@@ -33,13 +33,18 @@ GsStatus gs_biquad8_set_variant(GsBiquad8 *bq, GsLanesVariant variant)
   return GS_OK;
 }
 
-void gs_biquad8_reset(GsBiquad8 *bq)
+void gs_biquad8_reset_lane(GsBiquad8 *bq, unsigned lane)
 {
   for (unsigned s = 0; s < GS_BIQUAD8_MAX_SECTIONS; ++s) {
-    for (unsigned l = 0; l < GS_LANES; ++l) {
-      bq->z1[s][l] = 0.0;
-      bq->z2[s][l] = 0.0;
-    }
+    bq->z1[s][lane] = 0.0;
+    bq->z2[s][lane] = 0.0;
+  }
+}
+
+void gs_biquad8_reset(GsBiquad8 *bq)
+{
+  for (unsigned l = 0; l < GS_LANES; ++l) {
+    gs_biquad8_reset_lane(bq, l);
   }
 }
 

@@ -38,6 +38,8 @@ GsStatus gs_biquad8_init(GsBiquad8 *bq, const GsBiquad *sections, unsigned n_sec
 GsStatus gs_biquad8_set_variant(GsBiquad8 *bq, GsLanesVariant variant);
 /// Clears the state. Real-time safe.
 void gs_biquad8_reset(GsBiquad8 *bq) GS_REALTIME;
+/// Clears one lane's state (lane < GS_LANES). Real-time safe.
+void gs_biquad8_reset_lane(GsBiquad8 *bq, unsigned lane) GS_REALTIME;
 /// n frames of GS_LANES interleaved channels through every section; in and
 /// out may alias. Real-time safe.
 void gs_biquad8_process(GsBiquad8 *bq, const float *in, float *out, uint32_t n) GS_REALTIME;

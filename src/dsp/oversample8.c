@@ -30,15 +30,20 @@ GsStatus gs_oversampler8_init(GsOversampler8 *os, unsigned factor, double rate_h
   return GS_OK;
 }
 
-void gs_oversampler8_reset(GsOversampler8 *os)
+void gs_oversampler8_reset_lane(GsOversampler8 *os, unsigned lane)
 {
   for (unsigned s = 0; s < 3; ++s) {
     for (unsigned i = 0; i < GS_HALFBAND_MAX_COEFS + 2; ++i) {
-      for (unsigned l = 0; l < GS_LANES; ++l) {
-        os->state_up[s][i][l] = 0.0f;
-        os->state_down[s][i][l] = 0.0f;
-      }
+      os->state_up[s][i][lane] = 0.0f;
+      os->state_down[s][i][lane] = 0.0f;
     }
+  }
+}
+
+void gs_oversampler8_reset(GsOversampler8 *os)
+{
+  for (unsigned l = 0; l < GS_LANES; ++l) {
+    gs_oversampler8_reset_lane(os, l);
   }
 }
 

@@ -51,6 +51,8 @@ GsStatus gs_oversampler8_init(GsOversampler8 *os, unsigned factor, double rate_h
 GsStatus gs_oversampler8_set_variant(GsOversampler8 *os, GsLanesVariant variant);
 /// Clears the state. Real-time safe.
 void gs_oversampler8_reset(GsOversampler8 *os) GS_REALTIME;
+/// Clears one lane's state (lane < GS_LANES). Real-time safe.
+void gs_oversampler8_reset_lane(GsOversampler8 *os, unsigned lane) GS_REALTIME;
 /// n base-rate frames of GS_LANES interleaved channels in (GS_LANES * n
 /// floats), n * factor frames out; in and out must not overlap. Real-time safe.
 void gs_oversampler8_up(GsOversampler8 *os, const float *in, float *out, uint32_t n) GS_REALTIME;

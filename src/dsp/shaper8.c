@@ -14,14 +14,19 @@
 #  define M_LN2 0.69314718055994530942
 #endif
 
-void gs_shaper8_reset(GsShaper8 *s)
+void gs_shaper8_reset_lane(GsShaper8 *s, unsigned lane)
 {
   GsShaper one = s->curve;
   gs_shaper_reset(&one);
+  s->x1[lane] = (float)one.x1;
+  s->r1[lane] = (float)one.r1;
+  s->F1[lane] = one.F1;
+}
+
+void gs_shaper8_reset(GsShaper8 *s)
+{
   for (unsigned l = 0; l < GS_LANES; ++l) {
-    s->x1[l] = (float)one.x1;
-    s->r1[l] = (float)one.r1;
-    s->F1[l] = one.F1;
+    gs_shaper8_reset_lane(s, l);
   }
 }
 
@@ -100,8 +105,7 @@ void gs_shaper8_process(GsShaper8 *s, const float *in, float *out, uint32_t n)
   }
   for (unsigned l = 0; l < GS_LANES; ++l) {
     if (!(isfinite(s->x1[l]) && isfinite(s->r1[l]) && isfinite(s->F1[l]))) {
-      gs_shaper8_reset(s);
-      break;
+      gs_shaper8_reset_lane(s, l);  // the other channels go on
     }
   }
 }

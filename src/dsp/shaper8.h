@@ -36,6 +36,8 @@ void gs_shaper8_set_rail(GsShaper8 *s, double cubic);
 GsStatus gs_shaper8_set_variant(GsShaper8 *s, GsLanesVariant variant);
 /// Forgets the previous inputs. Real-time safe.
 void gs_shaper8_reset(GsShaper8 *s) GS_REALTIME;
+/// Forgets one lane's previous input (lane < GS_LANES). Real-time safe.
+void gs_shaper8_reset_lane(GsShaper8 *s, unsigned lane) GS_REALTIME;
 /// n frames of GS_LANES interleaved channels; in and out may alias.
 /// Real-time safe.
 void gs_shaper8_process(GsShaper8 *s, const float *in, float *out, uint32_t n) GS_REALTIME;

@@ -16,6 +16,7 @@
 #include "dsp/adaa_eq8.h"
 #include "dsp/biquad.h"
 #include "dsp/biquad8.h"
+#include "dsp/dcblock.h"
 #include "dsp/gain.h"
 #include "dsp/noise.h"
 #include "dsp/shaper8.h"
@@ -38,6 +39,7 @@ typedef struct {
   GsBiquad hpf;
   GsGain gain;
   GsBiquad shelf;
+  GsDcBlock dc;
 } Channel;
 
 // One group's 8-lane colouring stage.
@@ -85,6 +87,7 @@ static void setup_channel(Channel *ch, const GsPreampConfig *c, const GsStripPar
     gs_biquad_set_highpass(&ch->hpf, c->rate_hz, par->hpf_hz, par->hpf_q);
   }
   gs_gain_init(&ch->gain, c->rate_hz, par->gain_glide_s, (float)c->gain_db);
+  gs_dcblock_init(&ch->dc, c->rate_hz, par->dcblock_hz);
   gs_biquad_init(&ch->shelf);
   if (par->use_shelf) {
     gs_biquad_set_highshelf(&ch->shelf, c->rate_hz, par->shelf_hz, par->shelf_db,
@@ -197,20 +200,30 @@ void gs_preamp_bank_free(GsPreampBank *bank)
   }
 }
 
-static void reset_group(GsPreampBank *b, unsigned g) GS_REALTIME
+// Clears one channel's state: its lane of the group's kernels and its own
+// filters; the other channels of the group go on untouched.
+static void reset_lane(GsPreampBank *b, unsigned g, unsigned lane) GS_REALTIME
 {
   Group *grp = &b->group[g];
-  gs_oversampler8_reset(&grp->os);
-  gs_shaper8_reset(&grp->shaper);
-  gs_shaper8_reset(&grp->rail);
-  gs_transformer8_reset(&grp->xfmr);
-  gs_biquad8_reset(&grp->tone);
-  gs_adaa_eq8_reset(&grp->eq);
-  const unsigned end = (g + 1) * GS_LANES < b->channels ? (g + 1) * GS_LANES : b->channels;
-  for (unsigned c = g * GS_LANES; c < end; ++c) {
-    gs_biquad_reset(&b->ch[c].hpf);
-    gs_biquad_reset(&b->ch[c].shelf);
-    gs_gain_settle(&b->ch[c].gain);
+  gs_oversampler8_reset_lane(&grp->os, lane);
+  gs_shaper8_reset_lane(&grp->shaper, lane);
+  gs_shaper8_reset_lane(&grp->rail, lane);
+  gs_transformer8_reset_lane(&grp->xfmr, lane);
+  gs_biquad8_reset_lane(&grp->tone, lane);
+  gs_adaa_eq8_reset_lane(&grp->eq, lane);
+  Channel *ch = &b->ch[g * GS_LANES + lane];
+  gs_biquad_reset(&ch->hpf);
+  gs_biquad_reset(&ch->shelf);
+  gs_dcblock_reset(&ch->dc);
+  gs_gain_settle(&ch->gain);
+}
+
+static void reset_group(GsPreampBank *b, unsigned g) GS_REALTIME
+{
+  const unsigned first = g * GS_LANES;
+  const unsigned lanes = b->channels - first < GS_LANES ? b->channels - first : GS_LANES;
+  for (unsigned l = 0; l < lanes; ++l) {
+    reset_lane(b, g, l);
   }
 }
 
@@ -294,6 +307,9 @@ static bool scatter(GsPreampBank *b, Channel *ch, float *dst, unsigned l, uint32
   if (b->par.use_shelf) {
     gs_biquad_process(&ch->shelf, buf, buf, m);
   }
+  if (b->par.use_dcblock) {
+    gs_dcblock_process(&ch->dc, buf, buf, m);
+  }
   const float out_scale = b->par.out_scale;
   for (uint32_t i = 0; i < m; ++i) {
     dst[i] = buf[i] * out_scale;
@@ -332,21 +348,17 @@ static void run_group(GsPreampBank *b, unsigned g, const float *const *in, float
   } else {
     colour(b, grp, b->frames, m);
   }
-  bool finite = true;
   for (unsigned l = 0; l < lanes; ++l) {
-    finite &= scatter(b, &b->ch[first + l], out[first + l] + done, l, m);
-  }
-  // A NaN or infinity in the input would otherwise live on in the filter
-  // state forever: drop the bad samples and start the group afresh (the
-  // lanes share their kernels' state structs, so the group resets together).
-  if (!finite) {
-    for (unsigned l = 0; l < lanes; ++l) {
+    if (!scatter(b, &b->ch[first + l], out[first + l] + done, l, m)) {
+      // A NaN or infinity in the input would otherwise live on in the filter
+      // state forever: drop this channel's bad samples and start its state
+      // afresh, as a strip does; its neighbours in the group go on.
       float *const dst = out[first + l] + done;
       for (uint32_t i = 0; i < m; ++i) {
         dst[i] = isfinite(dst[i]) ? dst[i] : 0.0f;
       }
+      reset_lane(b, g, l);
     }
-    reset_group(b, g);
   }
 }
 

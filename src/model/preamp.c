@@ -6,6 +6,7 @@
 
 #include "dsp/adaa_eq.h"
 #include "dsp/biquad.h"
+#include "dsp/dcblock.h"
 #include "dsp/gain.h"
 #include "dsp/noise.h"
 #include "dsp/oversample.h"
@@ -46,6 +47,8 @@ struct GsPreamp {
   GsToneStack tone;
   GsAdaaEq eq;              // flattens the droop of all n_adaa shapers
   GsBiquad shelf;
+  GsDcBlock dc;
+  bool use_dc;
   float buf[CHUNK];
   float os_buf[CHUNK * 8];
 };
@@ -190,6 +193,8 @@ static void setup(GsPreamp *p, const GsPreampConfig *c, const GsModelDef *def)
     gs_adaa_eq_init(&p->eq, p->factor, rate, p->n_adaa);
   }
 
+  p->use_dc = sp.use_dcblock;
+  gs_dcblock_init(&p->dc, rate, sp.dcblock_hz);
   gs_biquad_init(&p->shelf);
   p->use_shelf = sp.use_shelf;
   if (p->use_shelf) {
@@ -229,6 +234,7 @@ void gs_preamp_reset(GsPreamp *p)
   gs_tonestack_reset(&p->tone);
   gs_adaa_eq_reset(&p->eq);
   gs_biquad_reset(&p->shelf);
+  gs_dcblock_reset(&p->dc);
   gs_gain_settle(&p->gain);
 }
 
@@ -298,6 +304,9 @@ void gs_preamp_process(GsPreamp *p, const float *in, float *out, uint32_t n)
     }
     if (p->use_shelf) {
       gs_biquad_process(&p->shelf, buf, buf, m);
+    }
+    if (p->use_dc) {
+      gs_dcblock_process(&p->dc, buf, buf, m);
     }
     const float out_scale = p->out_scale;
     float *const dst = out + done;

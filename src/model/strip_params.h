@@ -24,6 +24,8 @@ typedef struct {
   double v_drive;     ///< the colouring stage's unit, in volts
   bool use_hpf;       ///< high-pass on: 12 dB/octave at hpf_hz, Q hpf_q
   double hpf_hz, hpf_q;
+  bool use_dcblock;   ///< output DC blocker on (the coloured models are AC-coupled)
+  double dcblock_hz;  ///< its -3 dB corner
   bool use_shelf;     ///< output high shelf on (transformer roll-off)
   double shelf_hz, shelf_db, shelf_slope;
   double gain_glide_s;  ///< gain smoothing time constant

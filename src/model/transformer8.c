@@ -27,10 +27,15 @@ GsStatus gs_transformer8_set_variant(GsTransformer8 *t, GsLanesVariant variant)
   return GS_OK;
 }
 
+void gs_transformer8_reset_lane(GsTransformer8 *t, unsigned lane)
+{
+  t->flux[lane] = 0.0f;
+}
+
 void gs_transformer8_reset(GsTransformer8 *t)
 {
   for (unsigned l = 0; l < GS_LANES; ++l) {
-    t->flux[l] = 0.0f;
+    gs_transformer8_reset_lane(t, l);
   }
 }
 

@@ -27,6 +27,8 @@ void gs_transformer8_init(GsTransformer8 *t, double rate_hz, double corner_hz, d
 GsStatus gs_transformer8_set_variant(GsTransformer8 *t, GsLanesVariant variant);
 /// Clears the state. Real-time safe.
 void gs_transformer8_reset(GsTransformer8 *t) GS_REALTIME;
+/// Clears one lane's state (lane < GS_LANES). Real-time safe.
+void gs_transformer8_reset_lane(GsTransformer8 *t, unsigned lane) GS_REALTIME;
 /// n frames of GS_LANES interleaved channels; in and out may alias.
 /// Real-time safe.
 void gs_transformer8_process(GsTransformer8 *t, const float *in, float *out, uint32_t n)

@@ -379,10 +379,12 @@ static void test_bad_input(void **state)
   (void)state;
   write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1, RATE, 0.2, 0.1);
   unlink(path("out.wav"));  // left by the tests before
+  unlink(path("out.flac"));
   FILE *f = fopen(path("corrupt.wav"), "w");
   fputs("RIFF\x10\0\0\0WAVEfmt garbage that is not a header", f);
   fclose(f);
   fclose(fopen(path("empty.wav"), "w"));
+  write_signal("nine.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 9, RATE, 0.1, 0.1);
   write_signal("slow.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1, 4000, 0.1, 0.1);
   mkdir(path("folder.wav"), 0755);
 
@@ -412,6 +414,11 @@ static void test_bad_input(void **state)
     {"process --frobnicate in.wav out.wav", "unknown option '--frobnicate'"},
     {"process --gain 1,2 in.wav out.wav", "2 values for 1 channels"},
     {"process in.wav no/such/dir/out.wav", "cannot create the output file"},
+    {"process --gain 10,,20 in.wav out.wav", "--gain 10,,20: a value is missing"},
+    {"process --seed 1e30 in.wav out.wav", "--seed 1e30: expected a whole number"},
+    {"process --seed -1 in.wav out.wav", "--seed -1: expected a whole number"},
+    {"process --bits 32f --dither tpdf in.wav out.wav", "32-bit float output is not dithered"},
+    {"process nine.wav out.flac", "out.flac: this format cannot hold 9 channels at 48000 Hz"},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
     const int code = run(cases[i].args);
@@ -420,8 +427,8 @@ static void test_bad_input(void **state)
       fail();
     }
     assert_one_line_error(cases[i].message);
-    if (exists("out.wav")) {
-      print_error("'%s' left out.wav behind\n", cases[i].args);
+    if (exists("out.wav") || exists("out.flac")) {
+      print_error("'%s' left an output file behind\n", cases[i].args);
       fail();
     }
     assert_no_tmp_files();
@@ -469,6 +476,49 @@ static void test_interrupt_leaves_nothing(void **state)
   unlink(path("long.wav"));
 }
 
+// The disk fills up mid-write (a file size limit stands in for it): exit 1,
+// a message naming the file, and neither OUT nor a temporary file remains.
+static void test_write_failure(void **state)
+{
+  (void)state;
+  write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, RATE, 2.0, 0.1);
+  unlink(path("out.wav"));
+  char cmd[4096];
+  snprintf(cmd, sizeof(cmd),
+           "cd '%s' && (trap '' XFSZ; ulimit -f 64; exec '%s' process -q in.wav out.wav) "
+           "2>stderr.txt; echo $? >status.txt",
+           dir, gainstage);
+  assert_int_equal(system(cmd), 0);
+  assert_int_equal(atoi(slurp("status.txt")), 1);
+  assert_one_line_error("out.wav: writing failed");
+  assert_false(exists("out.wav"));
+  assert_no_tmp_files();
+}
+
+// Nine channels: each its own strip (one SIMD group of 8 and one more), the
+// report says loudness was not measured rather than calling it silence.
+static void test_many_channels(void **state)
+{
+  (void)state;
+  write_signal("nine-f.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 9, RATE, 0.5, 0.01);
+  assert_int_equal(run("process --gain 0,1,2,3,4,5,6,7,8 --bits 32f nine-f.wav out.w64"), 0);
+  assert_non_null(strstr(slurp("stdout.txt"), "not measured (more than 8 channels)"));
+  SF_INFO a, b;
+  float *in = read_all("nine-f.wav", &a);
+  float *out = read_all("out.w64", &b);
+  assert_int_equal(b.channels, 9);
+  for (int c = 0; c < 9; ++c) {
+    const double g = pow(10.0, c / 20.0);
+    double worst = 0.0;
+    for (sf_count_t i = 0; i < a.frames; ++i) {
+      worst = fmax(worst, fabs(out[i * 9 + c] - in[i * 9 + c] * g));
+    }
+    GS_ASSERT_BELOW(worst, 1e-6);
+  }
+  free(in);
+  free(out);
+}
+
 static void test_help_and_models(void **state)
 {
   (void)state;
@@ -507,6 +557,8 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_bad_input),
     cmocka_unit_test(test_existing_output_survives_a_failed_run),
     cmocka_unit_test(test_interrupt_leaves_nothing),
+    cmocka_unit_test(test_write_failure),
+    cmocka_unit_test(test_many_channels),
     cmocka_unit_test(test_help_and_models),
   };
   const int failed = cmocka_run_group_tests(tests, NULL, NULL);

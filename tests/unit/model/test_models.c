@@ -53,13 +53,18 @@ static void test_documented_response(void **state)
       gs_preamp_reset(p);
       const size_t k = sig_bin(freqs[f]);
       const double db = ratio_db(sig_sine(p, k, -20.0).fundamental, ref);
-      // Flat within 0.1 dB everywhere, except the documented roll-off at the top.
-      double expect = 0.0, tol = 0.1;
-      if (freqs[f] == 20000.0) {
+      // Flat within 0.02 dB from 50 Hz to 10 kHz (docs/models.md); at 20 Hz
+      // the coloured models' 2 Hz DC blocker takes 0.04 dB; at the top, the
+      // documented roll-off (the transformer's shelf starts below 10 kHz).
+      double expect = 0.0, tol = 0.02;
+      const bool shelf = info->response_db_20k != 0.0;
+      if (freqs[f] == 20.0) {
+        expect = strcmp(info->name, "clean") ? -0.043 : 0.0;
+      } else if (freqs[f] == 20000.0) {
         expect = info->response_db_20k;
-      } else if (freqs[f] >= 5000.0 && info->response_db_20k != 0.0) {
-        expect = info->response_db_20k * 0.25;  // the shelf starts well below 20 kHz
-        tol = 0.15;
+        tol = 0.05;
+      } else if (freqs[f] == 10000.0 && shelf) {
+        expect = -0.04;
       }
       if (fabs(db - expect) > tol) {
         print_error("%s at %.0f Hz: %+.3f dB, expected %+.3f +- %.2f dB\n", info->name,
@@ -168,18 +173,24 @@ static void test_aliasing_driven_hard(void **state)
     const double dbc = gs_power_ratio_db(a.aliasing);
     print_message("%-12s aliasing at %ux, %+.0f dBu in: %.1f dBc (THD %.1f %%)\n", info->name,
                   gs_preamp_oversample(p), level, dbc, 100.0 * a.thd);
-    ok = ok && dbc < -85.0;
+    if (!(dbc < -85.0)) {
+      print_error("%s: aliasing %.1f dBc, expected below -85 dBc\n", info->name, dbc);
+      ok = false;
+    }
     gs_preamp_free(p);
   }
   assert_true(ok);
 }
 
-// The reported latency is the delay a low-frequency sine sees.
+// The reported latency is the delay a 1 kHz sine sees (low enough that the
+// oversampling filters' delay is its low-frequency value, high enough that
+// the coloured models' 2 Hz DC blocker shifts the phase by only 0.015
+// samples).
 static void test_latency(void **state)
 {
   (void)state;
   static const unsigned factors[] = {1, 2, 4, 8};
-  const size_t k = sig_bin(100.0);
+  const size_t k = sig_bin(1000.0);
   for (size_t m = 0; m < gs_preamp_model_count(); ++m) {
     const GsPreampInfo *info = gs_preamp_model_info(m);
     for (size_t f = 0; f < 4; ++f) {
