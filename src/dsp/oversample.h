@@ -90,7 +90,8 @@ void gs_oversampler_reset(GsOversampler *os) GS_REALTIME;
 
 /// n base-rate samples in, n * factor out; in and out must not overlap.
 /// Real-time safe. The state is double; with long silence after a signal it
-/// decays into denormals, so run it with FTZ/DAZ set (the engine does).
+/// decays into denormals, so run it with FTZ/DAZ set (dsp/denormal.h; the preamp
+/// strip, the bank and the engine do).
 void gs_oversampler_up(GsOversampler *os, const float *in, float *out, uint32_t n) GS_REALTIME;
 /// n * factor samples in, n base-rate samples out; in and out must not
 /// overlap. Real-time safe.

@@ -4,6 +4,7 @@
 
 #include "gainstage/engine.h"
 
+#include "dsp/denormal.h"
 #include "engine/glide.h"
 #include "engine/meters.h"
 #include "engine/spsc.h"
@@ -549,6 +550,7 @@ void gs_engine_process(GsEngine *e, const float *const *inputs, float *const *ca
   if (n > e->max_block) {
     n = e->max_block;  // the caller broke the contract; do what fits
   }
+  const GsFpMode fp_mode = gs_denormals_off();
   GsParamChange ch;
   for (unsigned i = 0; i < GS_SPSC_CAPACITY && gs_spsc_pop(&e->queue, &ch); ++i) {
     apply(e, &ch);
@@ -564,6 +566,7 @@ void gs_engine_process(GsEngine *e, const float *const *inputs, float *const *ca
   for (unsigned m = 0; m < e->n_mixes; ++m) {
     run_mix(e, &e->mix[m], inputs, mixes[2 * m], mixes[2 * m + 1], n);
   }
+  gs_denormals_restore(fp_mode);
 }
 
 void gs_engine_strip_meters(const GsEngine *e, unsigned strip, GsStripMeters *out)

@@ -17,6 +17,7 @@
 #include "dsp/biquad.h"
 #include "dsp/biquad8.h"
 #include "dsp/dcblock.h"
+#include "dsp/denormal.h"
 #include "dsp/gain.h"
 #include "dsp/noise.h"
 #include "dsp/shaper8.h"
@@ -365,6 +366,7 @@ static void run_group(GsPreampBank *b, unsigned g, const float *const *in, float
 void gs_preamp_bank_process(GsPreampBank *bank, const float *const *in_volts,
                             float *const *out_volts, uint32_t n)
 {
+  const GsFpMode fp_mode = gs_denormals_off();
   for (uint32_t done = 0; done < n;) {
     const uint32_t m = n - done < CHUNK ? n - done : CHUNK;
     for (unsigned g = 0; g < bank->n_groups; ++g) {
@@ -372,6 +374,7 @@ void gs_preamp_bank_process(GsPreampBank *bank, const float *const *in_volts,
     }
     done += m;
   }
+  gs_denormals_restore(fp_mode);
 }
 
 double gs_preamp_bank_latency(const GsPreampBank *bank)

@@ -7,6 +7,7 @@
 #include "dsp/adaa_eq.h"
 #include "dsp/biquad.h"
 #include "dsp/dcblock.h"
+#include "dsp/denormal.h"
 #include "dsp/gain.h"
 #include "dsp/noise.h"
 #include "dsp/oversample.h"
@@ -281,6 +282,7 @@ static void colour(GsPreamp *p, float *x, uint32_t n) GS_REALTIME
 
 void gs_preamp_process(GsPreamp *p, const float *in, float *out, uint32_t n)
 {
+  const GsFpMode fp_mode = gs_denormals_off();
   float *const buf = p->buf;
   for (uint32_t done = 0; done < n;) {
     const uint32_t m = n - done < CHUNK ? n - done : CHUNK;
@@ -325,6 +327,7 @@ void gs_preamp_process(GsPreamp *p, const float *in, float *out, uint32_t n)
     }
     done += m;
   }
+  gs_denormals_restore(fp_mode);
 }
 
 double gs_preamp_latency(const GsPreamp *p)

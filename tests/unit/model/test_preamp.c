@@ -247,6 +247,33 @@ static void test_nan_gain_is_ignored(void **state)
   gs_preamp_free(p);
 }
 
+// A decaying impulse followed by silence never leaves denormals in the output
+// (the strip runs with flush-to-zero, and its state decays to zero).
+static void test_silence_has_no_denormals(void **state)
+{
+  (void)state;
+  for (size_t m = 0; m < gs_preamp_model_count(); ++m) {
+    GsPreamp *p = sig_strip(gs_preamp_model_info(m)->name, 30.0, 0);
+    static float x[48000];
+    unsigned subnormal = 0;
+    for (int second = 0; second < 5; ++second) {
+      memset(x, 0, sizeof(x));
+      if (second == 0) {
+        x[0] = 0.1f;
+      }
+      gs_preamp_process(p, x, x, 48000);
+      for (int i = 0; i < 48000; ++i) {
+        subnormal += fpclassify(x[i]) == FP_SUBNORMAL;
+      }
+    }
+    if (subnormal) {
+      print_error("%s: %u subnormal output samples\n", gs_preamp_model_info(m)->name, subnormal);
+      fail();
+    }
+    gs_preamp_free(p);
+  }
+}
+
 static void test_model_table(void **state)
 {
   (void)state;
@@ -273,6 +300,7 @@ int main(void)
     cmocka_unit_test(test_gain_change_is_click_free),
     cmocka_unit_test(test_recovers_from_nan),
     cmocka_unit_test(test_nan_gain_is_ignored),
+    cmocka_unit_test(test_silence_has_no_denormals),
     cmocka_unit_test(test_model_table),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
