@@ -40,8 +40,8 @@ void gs_generator_init_sweep(GsGenerator *g, double rate_hz, double start_hz, do
 void gs_generator_init_pink(GsGenerator *g, double amplitude, uint64_t seed)
 {
   clear(g, GS_WAVE_PINK, 48000.0, amplitude);
-  g->seed = seed;
   gs_pink_init(&g->pink, seed);
+  g->pink_start = g->pink;
 }
 
 void gs_generator_init_click(GsGenerator *g, double rate_hz, double tempo_bpm, double amplitude)
@@ -56,12 +56,7 @@ void gs_generator_reset(GsGenerator *g)
   g->t = 0;
   g->next = 0.0;
   g->done = false;
-  if (g->wave == GS_WAVE_PINK) {
-    gs_prng_seed(&g->pink.rng, g->seed);
-    for (int i = 0; i < 7; ++i) {
-      g->pink.state[i] = 0.0;
-    }
-  }
+  g->pink = g->pink_start;
 }
 
 double gs_sweep_freq_hz(const GsGenerator *g, double t_s)

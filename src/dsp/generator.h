@@ -33,8 +33,8 @@ typedef struct {
   double next;              ///< click: the number of the next beat
   bool loop;                ///< sweep: start again at the end, else fall silent
   bool done;
-  uint64_t seed;
   GsPink pink;
+  GsPink pink_start;        ///< pink as seeded, for reset
 } GsGenerator;
 
 /// Designs; the parameters are not checked (the model layer validates them).

@@ -35,8 +35,8 @@ struct GsSource {
   bool phantom;
   bool use_noise;
   float noise_rms;      // volts
-  uint64_t noise_seed;
   GsWhite white;
+  GsWhite white_start;  // as seeded, for reset
   bool use_power;       // a condenser: its output follows phantom power
   GsGain power;
   bool use_pickup;
@@ -404,8 +404,8 @@ static void setup(GsSource *s, const GsSourceConfig *c, const Figures *f)
     s->noise_rms =
       (float)gs_mic_noise_rms_volts(f->sens_mv_per_pa, f->self_noise_db_a, c->rate_hz);
   }
-  s->noise_seed = c->noise_seed;
   gs_white_init(&s->white, c->noise_seed);
+  s->white_start = s->white;
 
   s->use_power = c->kind == GS_SOURCE_MIC && f->mic_type == GS_MIC_CONDENSER;
   gs_gain_init(&s->power, c->rate_hz, PHANTOM_GLIDE_S, -INFINITY);  // phantom starts off
@@ -469,7 +469,7 @@ void gs_source_reset(GsSource *s)
   s->pos = 0;
   s->finished = false;
   gs_generator_reset(&s->gen);
-  gs_white_init(&s->white, s->noise_seed);
+  s->white = s->white_start;
   gs_biquad_reset(&s->pickup);
   gs_gain_settle(&s->power);
 }
