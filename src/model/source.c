@@ -424,7 +424,11 @@ static void setup(GsSource *s, const GsSourceConfig *c, const Figures *f)
     // A full-scale sine, peak 1.0, has the RMS level fullscale_level.
     s->sample_volts = (float)(level_rms(c->kind, c->fullscale_level) * sqrt(2.0) * scale);
     s->n_samples = c->n_samples;
-    memcpy(s->samples, c->samples, sizeof(float) * c->n_samples);
+    // A NaN or infinity in a file would live on in the pickup filter's
+    // state: such samples play as silence.
+    for (size_t i = 0; i < c->n_samples; ++i) {
+      s->samples[i] = isfinite(c->samples[i]) ? c->samples[i] : 0.0f;
+    }
     gs_generator_init_silence(&s->gen);
   } else {
     setup_generator(s, c, scale);

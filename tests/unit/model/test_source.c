@@ -550,6 +550,17 @@ static void test_samples(void **state)
   assert_false(gs_source_finished(s));
   free(x);
   gs_source_free(s);
+
+  // Non-finite samples play as silence and leave the pickup filter finite.
+  samples[10] = NAN;
+  samples[20] = INFINITY;
+  s = make(&c);
+  x = run(s, 0, 1000);
+  for (size_t i = 0; i < 1000; ++i) {
+    assert_true(isfinite(x[i]));
+  }
+  free(x);
+  gs_source_free(s);
   free(samples);
 }
 
