@@ -6,6 +6,7 @@
 
 #include "gainstage/preamp.h"    // IWYU pragma: export
 #include "gainstage/realtime.h"  // IWYU pragma: export
+#include "gainstage/source.h"    // IWYU pragma: export
 #include "gainstage/status.h"    // IWYU pragma: export
 #include "gainstage/units.h"     // IWYU pragma: export
 

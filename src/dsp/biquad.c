@@ -7,7 +7,7 @@
 
 static const double two_pi = 6.283185307179586476925;
 
-enum { PASS, HIGHPASS, LOWPASS, LOWSHELF, HIGHSHELF, PEAKING };
+enum { PASS, HIGHPASS, LOWPASS, LOWSHELF, HIGHSHELF, PEAKING, CUSTOM };
 
 // State below this is flushed to zero so a decaying filter never reaches the
 // denormal range (double below 2.2e-308, float output below 1.2e-38), where
@@ -147,6 +147,13 @@ void gs_biquad_set_peaking(GsBiquad *bq, double rate_hz, double freq_hz, double 
   const double alpha = sin(w0) / (2.0 * q);
   store(bq, 1.0 + alpha * a, -2.0 * c, 1.0 - alpha * a, 1.0 + alpha / a, -2.0 * c,
         1.0 - alpha / a);
+}
+
+void gs_biquad_set_coefficients(GsBiquad *bq, double b0, double b1, double b2, double a1,
+                                double a2)
+{
+  remember(bq, CUSTOM, 0.0, 0.0, 0.0, 0.0);
+  store(bq, b0, b1, b2, 1.0, a1, a2);
 }
 
 // |B(z)| at z = e^jw for B(z) = c0 + c1 z^-1 + c2 z^-2.

@@ -38,6 +38,12 @@ void gs_biquad_set_highshelf(GsBiquad *bq, double rate_hz, double freq_hz, doubl
 void gs_biquad_set_peaking(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
                            double q);
 
+/// Sets normalised coefficients (a0 = 1) designed elsewhere, keeping the
+/// state; the next cookbook design always recomputes. Main thread, or the
+/// processing thread between blocks.
+void gs_biquad_set_coefficients(GsBiquad *bq, double b0, double b1, double b2, double a1,
+                                double a2);
+
 /// The analytic magnitude response |H(e^jw)| in dB at freq_hz, from the
 /// coefficients. Main thread.
 double gs_biquad_magnitude_db(const GsBiquad *bq, double rate_hz, double freq_hz);
