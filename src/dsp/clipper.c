@@ -106,10 +106,27 @@ GsStatus gs_clipper_init(GsClipper *c, double rate_hz)
   return GS_OK;
 }
 
+// Plain loops rather than memmove and memset, which are not marked
+// real-time safe (-Wfunction-effects). dst is never after src when they
+// overlap, so a forward copy is right.
+static void copy_down(float *dst, const float *src, uint32_t n) GS_REALTIME
+{
+  for (uint32_t i = 0; i < n; ++i) {
+    dst[i] = src[i];
+  }
+}
+
+static void zero(float *dst, uint32_t n) GS_REALTIME
+{
+  for (uint32_t i = 0; i < n; ++i) {
+    dst[i] = 0.0f;
+  }
+}
+
 void gs_clipper_reset(GsClipper *c)
 {
-  memset(c->hist, 0, sizeof(c->hist));
-  memset(c->ehist, 0, sizeof(c->ehist));
+  zero(c->hist, sizeof(c->hist) / sizeof(c->hist[0]));
+  zero(c->ehist, sizeof(c->ehist) / sizeof(c->ehist[0]));
   c->ehist_clear = true;
   c->quiet = c->reach;
   c->u_valid = false;
@@ -220,7 +237,7 @@ static void excess_path(GsClipper *c, uint32_t m) GS_REALTIME
   }
   c->u2 = u2;
   c->u1 = u1;
-  memmove(c->ehist, c->ehist + m * factor, n_taps * sizeof(float));
+  copy_down(c->ehist, c->ehist + m * factor, n_taps);
   c->ehist_clear = false;
 }
 
@@ -246,7 +263,7 @@ bool gs_clipper_process(GsClipper *c, const float *in, float *out, uint32_t n)
       ran = true;
     } else {
       if (!c->ehist_clear) {
-        memset(c->ehist, 0, c->n_taps * sizeof(float));
+        zero(c->ehist, c->n_taps);
         c->ehist_clear = true;
       }
       c->u_valid = false;
@@ -258,9 +275,9 @@ bool gs_clipper_process(GsClipper *c, const float *in, float *out, uint32_t n)
         dst[i] = dry[i] - c->wet[i];
       }
     } else {
-      memmove(dst, dry, m * sizeof(float));
+      copy_down(dst, dry, m);  // dst is the caller's buffer, dry is ours
     }
-    memmove(c->hist, c->hist + m, hist_len * sizeof(float));
+    copy_down(c->hist, c->hist + m, hist_len);
     done += m;
   }
   return ran;

@@ -201,7 +201,7 @@ void gs_adc_reset(GsAdc *a)
 uint32_t gs_adc_process(GsAdc *a, const float *in, float *out, uint32_t n)
 {
   uint32_t clipped = 0;
-  const uint64_t delay = gs_clipper_latency(&a->clipper);
+  const uint64_t delay = a->clipper.delay;
   for (uint32_t done = 0; done < n;) {
     const uint32_t m = n - done < CHUNK ? n - done : CHUNK;
     const float to_fs = a->to_fs;
