@@ -4,7 +4,9 @@
 #ifndef GS_GAINSTAGE_H
 #define GS_GAINSTAGE_H
 
+#include "gainstage/converter.h" // IWYU pragma: export
 #include "gainstage/engine.h"    // IWYU pragma: export
+#include "gainstage/headphones.h" // IWYU pragma: export
 #include "gainstage/preamp.h"    // IWYU pragma: export
 #include "gainstage/realtime.h"  // IWYU pragma: export
 #include "gainstage/session.h"   // IWYU pragma: export
