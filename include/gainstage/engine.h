@@ -62,6 +62,7 @@ typedef struct {
   double rate_hz;        ///< 44100 to 192000
   uint32_t max_block;    ///< largest block gs_engine_process() takes (16 to 8192)
   double adc_ref_dbu;    ///< converter reference: a full-scale sine is this level (+4 to +24)
+  bool adc_noise;        ///< the converters add their noise floor (-120 dBFS(A))
   unsigned n_strips;     ///< 0 to GS_ENGINE_MAX_STRIPS
   unsigned n_returns;    ///< playback returns from the host (0 to GS_ENGINE_MAX_STRIPS)
   unsigned n_mixes;      ///< 0 to GS_ENGINE_MAX_MIXES
@@ -84,8 +85,9 @@ void gs_engine_free(GsEngine *engine);
 /// Processes one block of n frames (n <= max_block).
 /// inputs[s]: strip s's input in volts (n_strips buffers), then
 /// inputs[n_strips + r]: playback return r in samples (full scale 1.0).
-/// captures[s]: strip s after its converter, in samples (what a recorder or
-/// a host gets); may be NULL to skip.
+/// captures[s]: strip s after its converter (a gs_adc: alias-free clipping at
+/// full scale), in float samples (what a recorder or a host gets); may be
+/// NULL to skip.
 /// mixes[2 m], mixes[2 m + 1]: mix m's left and right, in samples.
 /// Real-time safe: no allocation, lock, system call or I/O.
 void gs_engine_process(GsEngine *engine, const float *const *inputs, float *const *captures,
@@ -127,8 +129,9 @@ void gs_engine_strip_meters(const GsEngine *engine, unsigned strip, GsStripMeter
 
 /// The latency budget, in samples at the engine's rate.
 typedef struct {
-  double input;       ///< analog input to capture: the slowest strip's preamp,
-                      ///< in whole samples (the others are delayed to match it)
+  double input;       ///< analog input to capture: the slowest strip's preamp in
+                      ///< whole samples (the others are delayed to match it) plus
+                      ///< the converter's
   double output;      ///< mix to analog output (the engine adds none of its own)
   double monitoring;  ///< analog input to a mix: direct monitoring
 } GsLatency;

@@ -8,6 +8,7 @@
 #include "engine/glide.h"
 #include "engine/meters.h"
 #include "engine/spsc.h"
+#include "gainstage/converter.h"
 #include "gainstage/units.h"
 
 #include <math.h>
@@ -26,9 +27,9 @@ typedef struct {
   char label[NAME_MAX_CHARS + 16];  // "strip 1 (kick)", for messages
   GsInputType type;
   GsPreamp *pre;
+  GsAdc *adc;
   double gain_min_db, gain_max_db;  // the input type's range within the model's
   bool mute, phantom, link_next;
-  float to_fs;                      // volts to converter samples
   GsMeterState meter;
   // Strips with less latency (a clean preamp at 1x) are delayed to line up
   // with the slowest, so all captures and mixes stay sample-aligned.
@@ -236,6 +237,16 @@ static GsStatus validate(const GsEngineConfig *c, GsError *err)
   return GS_OK;
 }
 
+// The largest preamp latency of all strips, in samples.
+static double slowest_preamp(const GsEngine *e)
+{
+  double slowest = 0.0;
+  for (unsigned s = 0; s < e->n_strips; ++s) {
+    slowest = fmax(slowest, gs_preamp_latency(e->strip[s].pre));
+  }
+  return slowest;
+}
+
 void gs_engine_free(GsEngine *e)
 {
   if (!e) {
@@ -243,6 +254,7 @@ void gs_engine_free(GsEngine *e)
   }
   for (unsigned s = 0; e->strip && s < e->n_strips; ++s) {
     gs_preamp_free(e->strip[s].pre);
+    gs_adc_free(e->strip[s].adc);
   }
   for (unsigned m = 0; e->mix && m < e->n_mixes; ++m) {
     free(e->mix[m].send);
@@ -285,7 +297,6 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
     gs_engine_free(e);
     return fail(err, GS_ERR_NOMEM, "out of memory building the engine");
   }
-  const double v_fs = gs_fullscale_volts(c->adc_ref_dbu);
   for (unsigned s = 0; s < c->n_strips; ++s) {
     const GsStripConfig *sc = &c->strips[s];
     Strip *strip = &e->strip[s];
@@ -295,7 +306,17 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
     strip->mute = sc->mute;
     strip->phantom = sc->phantom;
     strip->link_next = sc->link_next;
-    strip->to_fs = (float)(1.0 / v_fs);
+    GsAdcConfig ac = gs_adc_config_default();
+    ac.ref_dbu = c->adc_ref_dbu;
+    ac.rate_hz = c->rate_hz;
+    ac.bits = 32;  // float: word length is the recorder's business
+    ac.noise = c->adc_noise;
+    ac.seed = 1000u + s;
+    GsError aerr;
+    if ((st = gs_adc_new(&ac, &strip->adc, &aerr))) {
+      gs_engine_free(e);
+      return fail(err, st, "%s: %s", strip->label, aerr.message);
+    }
     gs_input_type_gain_range(sc->type, &strip->gain_min_db, &strip->gain_max_db);
     GsPreampConfig pc = sc->preamp;
     pc.rate_hz = c->rate_hz;
@@ -308,7 +329,7 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
     strip->gain_min_db = fmax(strip->gain_min_db, info->gain_min_db);
     strip->gain_max_db = fmin(strip->gain_max_db, info->gain_max_db);
   }
-  const long slowest = lround(gs_engine_latency(e).input);
+  const long slowest = lround(slowest_preamp(e));
   for (unsigned s = 0; s < c->n_strips; ++s) {
     const long own = lround(gs_preamp_latency(e->strip[s].pre));
     e->strip[s].align = (unsigned)(slowest - own);  // below MAX_ALIGN: latencies are a few samples
@@ -494,17 +515,7 @@ static void run_strip(GsEngine *e, unsigned s, const float *in, float *out, uint
   Strip *strip = &e->strip[s];
   float *v = e->volts;
   gs_preamp_process(strip->pre, in, v, n);
-  const float to_fs = strip->to_fs;
-  uint64_t clips = 0;
-  for (uint32_t i = 0; i < n; ++i) {
-    float x = v[i] * to_fs;
-    if (fabsf(x) > 1.0f) {
-      ++clips;
-      x = x > 0.0f ? 1.0f : -1.0f;
-    }
-    out[i] = x;
-  }
-  strip->meter.clips += clips;
+  strip->meter.clips += gs_adc_process(strip->adc, v, out, n);
   gs_meter_state_add(&strip->meter, out, v, n, e->rate_hz);
   if (strip->align) {
     delay(strip, out, n);
@@ -581,11 +592,9 @@ void gs_engine_strip_meters(const GsEngine *e, unsigned strip, GsStripMeters *ou
 
 GsLatency gs_engine_latency(const GsEngine *e)
 {
-  double input = 0.0;
-  for (unsigned s = 0; s < e->n_strips; ++s) {
-    input = fmax(input, gs_preamp_latency(e->strip[s].pre));
-  }
-  // Every strip is delayed to the slowest one's whole samples.
-  input = round(input);
+  // Every strip is delayed to the slowest preamp's whole samples; then the
+  // converter (the same for all).
+  const double adc = e->n_strips ? (double)gs_adc_latency(e->strip[0].adc) : 0.0;
+  const double input = round(slowest_preamp(e)) + adc;
   return (GsLatency){.input = input, .output = 0.0, .monitoring = input};
 }

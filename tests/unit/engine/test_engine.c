@@ -172,7 +172,10 @@ static void test_mixer_arithmetic(void **state)
   post(e, GS_PARAM_SEND_PAN, 0, 1, 1.0);
   run(e, 2, in, 1, cap, l, r, n);
   const size_t i = n - 100;  // long settled
-  const double x = pow(10.0, -10.0 / 20.0) * sin(0.05 * (double)i);
+  // The converter delays the strip by the engine's input latency; the
+  // return (already digital) is not delayed.
+  const double d = gs_engine_latency(e).input;
+  const double x = pow(10.0, -10.0 / 20.0) * sin(0.05 * ((double)i - d));
   GS_ASSERT_NEAR(cap[0][i], x, 1e-5);
   GS_ASSERT_NEAR(l[i], x * M_SQRT1_2, 1e-5);
   GS_ASSERT_NEAR(r[i], x * M_SQRT1_2 + 0.25 * pow(10.0, -6.0 / 20.0), 1e-5);
@@ -221,13 +224,15 @@ static void test_no_zipper_noise(void **state)
   post(e, GS_PARAM_SEND_LEVEL_DB, 0, 0, 0.0);
   float *in2[1] = {in[0] + 4800};
   run(e, 1, in2, 0, NULL, l + 4800, r + 4800, 4800);
-  // Gain seen per sample, where the input is well away from zero.
+  // Gain seen per sample, where the (converter-delayed) input is well away
+  // from zero.
   const double scale = M_SQRT1_2 * pow(10.0, -10.0 / 20.0);  // -10 dBFS, centred
+  const double d = gs_engine_latency(e).input;
   const double coef = 1.0 - exp(-1.0 / (RATE * 0.010));
   double worst = 0.0;
   for (size_t i = 4801; i < n; ++i) {
-    const double xi = sin(2.0 * M_PI * 997.0 * (double)i / RATE);
-    const double xp = sin(2.0 * M_PI * 997.0 * (double)(i - 1) / RATE);
+    const double xi = sin(2.0 * M_PI * 997.0 * ((double)i - d) / RATE);
+    const double xp = sin(2.0 * M_PI * 997.0 * ((double)i - 1.0 - d) / RATE);
     if (fabs(xi) > 0.5 && fabs(xp) > 0.5) {
       const double gi = l[i] / (xi * scale), gp = l[i - 1] / (xp * scale);
       worst = fmax(worst, fabs(gi - gp));
@@ -237,8 +242,8 @@ static void test_no_zipper_noise(void **state)
   // stepped change would jump by 0.9.
   print_message("largest gain step: %.5f per sample (glide bound %.5f)\n", worst, 0.9 * coef);
   GS_ASSERT_BELOW(worst, 0.9 * coef * 1.05);
-  GS_ASSERT_NEAR(l[n - 1] / (sin(2.0 * M_PI * 997.0 * (double)(n - 1) / RATE) * scale), 1.0,
-                 1e-3);
+  GS_ASSERT_NEAR(l[n - 1] / (sin(2.0 * M_PI * 997.0 * ((double)(n - 1) - d) / RATE) * scale),
+                 1.0, 1e-3);
   free(in[0]);
   free(l);
   free(r);
@@ -272,8 +277,9 @@ static void test_strips_are_aligned(void **state)
   const GsLatency lat = gs_engine_latency(e);
   print_message("delays: clean %.3f, tube %.3f samples; engine input latency %.1f\n", delay0,
                 delay1, lat.input);
-  GS_ASSERT_NEAR(lat.input, 5.0, 0.0);
-  GS_ASSERT_NEAR(delay0, 5.0, 1e-3);       // delayed by whole samples
+  // The tube's 4x oversampling (5.17 samples, rounded) plus the converter.
+  GS_ASSERT_ABOVE(lat.input, 5.0);
+  GS_ASSERT_NEAR(delay0, lat.input, 1e-3);  // delayed by whole samples
   GS_ASSERT_NEAR(delay1, delay0, 0.5);     // within the fraction
   for (int c = 0; c < 2; ++c) {
     free(in[c]);
@@ -308,7 +314,9 @@ static void test_meters(void **state)
   post(e, GS_PARAM_STRIP_GAIN_DB, 0, 0, 18.0);
   run(e, 1, in, 0, NULL, l, r, n);
   gs_engine_strip_meters(e, 0, &m);
-  GS_ASSERT_NEAR(m.peak_dbfs, 0.0, 1e-6);
+  // The converter clips without aliasing: the band-limited clip may ring a
+  // little above full scale.
+  GS_ASSERT_NEAR(m.peak_dbfs, 0.25, 0.35);
   GS_ASSERT_ABOVE(m.clips, 1000);
   gs_engine_strip_meters(e, 7, &m);
   GS_ASSERT_NEAR(m.peak_dbfs, -200.0, 0.0);
