@@ -5,7 +5,7 @@
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/soundfile.h"
-#include "dsp/quantise.h"
+#include "cli/trackfile.h"
 #include "gainstage/preamp.h"
 #include "gainstage/units.h"
 
@@ -290,13 +290,11 @@ static void list_models(void)
 // Everything one run holds, so one cleanup path can release it.
 typedef struct {
   SNDFILE *in;
-  GsOutFile out;
+  GsTrackFile out;
   GsPreampBank *bank;  // all channels' strips, processed together
-  GsQuantiser quant[MAX_CHANNELS];
   GsReport report;
-  float *frames;    // interleaved, BLOCK frames
-  float *planar;    // every channel, BLOCK samples each
-  int *ints;        // interleaved output for fixed-point formats
+  float *frames;       // interleaved, BLOCK frames
+  float *planar;       // every channel, BLOCK samples each
 } Run;
 
 static void run_free(Run *r)
@@ -304,35 +302,11 @@ static void run_free(Run *r)
   if (r->in) {
     sf_close(r->in);
   }
-  gs_outfile_abort(&r->out);
+  gs_trackfile_abort(&r->out);
   gs_preamp_bank_free(r->bank);
   gs_report_free(&r->report);
   free(r->frames);
   free(r->planar);
-  free(r->ints);
-}
-
-// Writes frames [from, n) of the processed block.
-static bool write_frames(Run *r, const SF_INFO *info, unsigned bits, sf_count_t from,
-                         sf_count_t n)
-{
-  const unsigned ch = (unsigned)info->channels;
-  const float *src = r->frames + from * ch;
-  const sf_count_t count = n - from;
-  if (count <= 0) {
-    return true;
-  }
-  if (!bits) {
-    return sf_writef_float(r->out.sf, src, count) == count;
-  }
-  // The quantiser left every sample on the grid of k / 2^(bits-1); write the
-  // integers themselves so no float-to-int scaling can move them.
-  const double scale = ldexp(1.0, 31);
-  for (sf_count_t i = 0; i < count * ch; ++i) {
-    const double v = src[i] * scale;
-    r->ints[i] = v >= 2147483647.0 ? 2147483647 : (int)v;
-  }
-  return sf_writef_int(r->out.sf, r->ints, count) == count;
 }
 
 int gs_cli_process(int argc, char **argv)
@@ -410,17 +384,12 @@ int gs_cli_process(int argc, char **argv)
     gs_preamp_bank_set_gain_db(r.bank, c, o.gain_db[c]);
   }
   gs_preamp_bank_reset(r.bank);  // every channel starts at its own gain, no glide
-  for (unsigned c = 0; c < channels; ++c) {
-    gs_quantiser_init(&r.quant[c], bits, strcmp(o.dither, "tpdf") ? GS_DITHER_NONE : GS_DITHER_TPDF,
-                      o.seed * 7919u + c);
-  }
   const double latency = gs_preamp_bank_latency(r.bank);
   const long comp = lround(latency);
 
   r.frames = malloc(sizeof(float) * BLOCK * channels);
   r.planar = malloc(sizeof(float) * BLOCK * channels);
-  r.ints = malloc(sizeof(int) * BLOCK * channels);
-  if (!r.frames || !r.planar || !r.ints ||
+  if (!r.frames || !r.planar ||
       gs_report_init(&r.report, channels, in_info.samplerate, &err)) {
     run_free(&r);
     fprintf(stderr, "gainstage process: out of memory\n");
@@ -448,7 +417,8 @@ int gs_cli_process(int argc, char **argv)
     }
   }
 
-  if (gs_outfile_open(&r.out, out_path, &out_info, &err)) {
+  if (gs_trackfile_open(&r.out, out_path, major, channels, in_info.samplerate, bits ? bits : 32,
+                        !strcmp(o.dither, "tpdf"), o.seed, BLOCK, &err)) {
     run_free(&r);
     return bad("%s", err.message);
   }
@@ -502,7 +472,6 @@ int gs_cli_process(int argc, char **argv)
         }
         x[i] = v;
       }
-      gs_quantiser_process(&r.quant[c], x, x, (uint32_t)n);
       r.report.ch[c].clipped += clipped;
       for (sf_count_t i = 0; i < n; ++i) {
         r.frames[i * channels + c] = x[i];
@@ -511,7 +480,8 @@ int gs_cli_process(int argc, char **argv)
     const sf_count_t from = skip < n ? skip : n;
     skip -= from;
     gs_report_add(&r.report, r.frames + from * channels, (uint32_t)(n - from));
-    if (!write_frames(&r, &out_info, bits, from, n)) {
+    if (n > from && gs_trackfile_write(&r.out, r.frames + from * channels, (uint32_t)(n - from),
+                                       &err)) {
       ok = false;
       break;
     }
@@ -525,12 +495,11 @@ int gs_cli_process(int argc, char **argv)
     return 128 + interrupted;
   }
   if (!ok) {
-    fprintf(stderr, "gainstage process: %s: writing failed: %s\n", out_path,
-            sf_strerror(r.out.sf));
+    fprintf(stderr, "gainstage process: %s\n", err.message);
     run_free(&r);
     return EXIT_FAILURE_IO;
   }
-  if (gs_outfile_commit(&r.out, &err)) {
+  if (gs_trackfile_commit(&r.out, &err)) {
     fprintf(stderr, "gainstage process: %s\n", err.message);
     run_free(&r);
     return EXIT_FAILURE_IO;
