@@ -57,6 +57,13 @@ typedef struct {
   bool solo;        ///< when any send of a mix is soloed, only soloed sends are heard
 } GsSendConfig;
 
+/// A send's initial settings, as a session gives them.
+typedef struct {
+  unsigned mix;
+  unsigned source;   ///< strips first, then returns
+  GsSendConfig send;
+} GsEngineSend;
+
 /// The whole engine's shape: fixed when it is built.
 typedef struct {
   double rate_hz;        ///< 44100 to 192000
@@ -68,6 +75,8 @@ typedef struct {
   unsigned n_mixes;      ///< 0 to GS_ENGINE_MAX_MIXES
   const GsStripConfig *strips;  ///< n_strips of them
   const GsMixConfig *mixes;     ///< n_mixes of them
+  const GsEngineSend *sends;    ///< n_sends initial send settings (the rest start off)
+  size_t n_sends;
 } GsEngineConfig;
 
 #define GS_ENGINE_MAX_STRIPS 128
@@ -77,7 +86,8 @@ typedef struct GsEngine GsEngine;
 
 /// Validates the configuration (err names the strip or mix, the setting and
 /// the valid range) and builds the engine with all its memory: nothing is
-/// allocated afterwards. Every send starts off (-120 dB), centred. Main thread.
+/// allocated afterwards. Sends start as config->sends gives them, settled (no
+/// glide); the others start off (-120 dB), centred. Main thread.
 GsStatus gs_engine_new(const GsEngineConfig *config, GsEngine **out, GsError *err);
 /// Frees an engine; NULL is a no-op. Main thread.
 void gs_engine_free(GsEngine *engine);

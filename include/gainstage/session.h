@@ -35,13 +35,6 @@ typedef struct {
   bool armed;             ///< recorded as a track
 } GsSessionInput;
 
-/// A send as the session gives it.
-typedef struct {
-  unsigned mix;
-  unsigned source;        ///< strips first, then returns
-  GsSendConfig send;
-} GsSessionSend;
-
 /// A loaded session. Every string points into memory the session owns.
 typedef struct {
   const char *path;
@@ -51,7 +44,7 @@ typedef struct {
   double seconds;         ///< render length; 0: the longest file or band part
   GsEngineConfig engine;  ///< strips and mixes point into the session
   GsSessionInput *inputs; ///< engine.n_strips of them
-  GsSessionSend *sends;
+  const GsEngineSend *sends;  ///< also in engine.sends
   size_t n_sends;
   void *owned;            ///< the parsed document and the arrays
 } GsSession;

@@ -7,4 +7,7 @@
 /// gainstage process [options] IN OUT
 int gs_cli_process(int argc, char **argv);
 
+/// gainstage render [options] SESSION
+int gs_cli_render(int argc, char **argv);
+
 #endif  // GS_CLI_COMMANDS_H

@@ -12,6 +12,7 @@ static const char usage[] =
   "\n"
   "Commands:\n"
   "  process [options] IN OUT   run one channel strip over a sound file\n"
+  "  render [options] SESSION   play a session through the interface, offline\n"
   "  models                     list the preamp models\n"
   "\n"
   "  gainstage COMMAND --help   options of a command\n"
@@ -31,12 +32,15 @@ int main(int argc, char **argv)
   if (!strcmp(argv[1], "process")) {
     return gs_cli_process(argc - 1, argv + 1);
   }
+  if (!strcmp(argv[1], "render")) {
+    return gs_cli_render(argc - 1, argv + 1);
+  }
   if (!strcmp(argv[1], "models")) {
     char list[] = "--list-models";
     char *args[] = {argv[0], list, NULL};
     return gs_cli_process(2, args);
   }
-  fprintf(stderr, "gainstage: unknown command '%s' (commands: process, models; see --help)\n",
+  fprintf(stderr, "gainstage: unknown command '%s' (commands: process, render, models; see --help)\n",
           argv[1]);
   return 2;
 }

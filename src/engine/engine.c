@@ -234,6 +234,17 @@ static GsStatus validate(const GsEngineConfig *c, GsError *err)
       return fail(err, GS_ERR_RANGE, "%s: dim %g dB is out of range (-60 to 0 dB)", name, mc->dim_db);
     }
   }
+  for (size_t i = 0; i < c->n_sends; ++i) {
+    const GsEngineSend *s = &c->sends[i];
+    if (s->mix >= c->n_mixes || s->source >= c->n_strips + c->n_returns) {
+      return fail(err, GS_ERR_RANGE, "send %zu: mix %u, source %u: no such mix or source", i + 1,
+                  s->mix + 1, s->source + 1);
+    }
+    if (!within(s->send.level_db, -1e9, 12.0) || !within(s->send.pan, -1.0, 1.0)) {
+      return fail(err, GS_ERR_RANGE, "send %zu: level %g dB or pan %g out of range (up to +12 dB, "
+                  "-1 to +1)", i + 1, s->send.level_db, s->send.pan);
+    }
+  }
   return GS_OK;
 }
 
@@ -347,6 +358,13 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
     }
     for (unsigned i = 0; i < n_src; ++i) {
       mix->send[i].cfg = (GsSendConfig){.level_db = OFF_DB, .pan = 0.0};
+    }
+    for (size_t i = 0; i < c->n_sends; ++i) {
+      if (c->sends[i].mix == m) {
+        mix->send[c->sends[i].source].cfg = c->sends[i].send;
+      }
+    }
+    for (unsigned i = 0; i < n_src; ++i) {
       send_targets(e, mix, i);
       settle(&mix->send[i].left);
       settle(&mix->send[i].right);

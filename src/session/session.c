@@ -19,7 +19,7 @@ typedef struct {
   GsStripConfig *strips;
   GsSessionInput *inputs;
   GsMixConfig *mixes;
-  GsSessionSend *sends;
+  GsEngineSend *sends;
   char (*labels)[NAME_CHARS + 24];
 } Owned;
 
@@ -299,7 +299,7 @@ static GsStatus read_strip(Owned *o, const GsDoc *doc, const GsNode *node, unsig
 }
 
 static GsStatus read_mix(Owned *o, const GsDoc *doc, const GsNode *node, unsigned index,
-                         const GsEngineConfig *ec, GsMixConfig *mc, GsSessionSend **sends,
+                         const GsEngineConfig *ec, GsMixConfig *mc, GsEngineSend **sends,
                          size_t *n_sends, GsError *err)
 {
   char label[NAME_CHARS + 24];
@@ -325,7 +325,7 @@ static GsStatus read_mix(Owned *o, const GsDoc *doc, const GsNode *node, unsigne
   for (size_t i = 0; i < list->n_child; ++i) {
     const GsNode *sn = list->child[i];
     TRY(gs_doc_check_keys(&ctx, sn, send_keys, err));
-    GsSessionSend s = {.mix = index, .send = {.level_db = 0.0, .pan = 0.0}};
+    GsEngineSend s = {.mix = index, .send = {.level_db = 0.0, .pan = 0.0}};
     const GsNode *strip = gs_doc_get(sn, "strip"), *ret = gs_doc_get(sn, "return");
     if ((strip != NULL) == (ret != NULL)) {
       return gs_doc_fail(&ctx, sn, GS_ERR_USAGE, err,
@@ -356,7 +356,7 @@ static GsStatus read_mix(Owned *o, const GsDoc *doc, const GsNode *node, unsigne
     TRY(gs_doc_number(&ctx, sn, "pan", -1.0, 1.0, "(left to right)", false, &s.send.pan, err));
     TRY(gs_doc_bool(&ctx, sn, "mute", &s.send.mute, err));
     TRY(gs_doc_bool(&ctx, sn, "solo", &s.send.solo, err));
-    GsSessionSend *grown = realloc(*sends, (*n_sends + 1) * sizeof(*grown));
+    GsEngineSend *grown = realloc(*sends, (*n_sends + 1) * sizeof(*grown));
     if (!grown) {
       return gs_doc_fail(&ctx, sn, GS_ERR_NOMEM, err, "out of memory");
     }
@@ -468,6 +468,8 @@ static GsStatus read_session(Owned *o, GsSession *s, GsError *err)
   }
   s->inputs = o->inputs;
   s->sends = o->sends;
+  ec->sends = o->sends;
+  ec->n_sends = s->n_sends;
   return GS_OK;
 }
 

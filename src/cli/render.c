@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: ISC
+// gainstage render: a session played through the interface offline, faster
+// than real time: a track per armed input, a stereo file per mix, and a
+// gain-staging report.
+
+#include "cli/band_source.h"
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "cli/render_report.h"
+#include "cli/soundfile.h"
+#include "cli/trackfile.h"
+#include "gainstage/engine.h"
+#include "gainstage/session.h"
+#include "gainstage/source.h"
+#include "io/audiofile.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define EXIT_BAD_INPUT 2
+#define DEFAULT_SECONDS 10.0  // a session of generators only
+
+static const char usage[] =
+  "usage: gainstage render [options] SESSION\n"
+  "Plays a session through the interface offline: writes a track for every armed\n"
+  "input and a stereo file for every mix, and reports the gain staging.\n"
+  "\n"
+  "  -o, --output DIR   folder for the files (default: SESSION without .yaml, plus -render)\n"
+  "      --seconds S    length (default: the session's, else its longest source)\n"
+  "      --format F     wav (default), flac, w64, rf64 or caf\n"
+  "      --json         print the report as JSON\n"
+  "  -q, --quiet        print no report\n"
+  "  -h, --help         show this help\n"
+  "\n"
+  "Exit status: 0 on success, 2 for a bad session or arguments, 1 when writing fails.\n"
+  "Each file appears only when it is complete.\n";
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+  interrupted = sig;
+}
+
+static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int bad(const char *fmt, ...)
+{
+  va_list args;
+  va_start(args, fmt);
+  fputs("gainstage render: ", stderr);
+  vfprintf(stderr, fmt, args);
+  fputc('\n', stderr);
+  va_end(args);
+  return EXIT_BAD_INPUT;
+}
+
+typedef struct {
+  const char *session_path;
+  const char *out_dir;
+  double seconds;
+  const char *format;
+  bool json, quiet;
+} Options;
+
+// Everything a render holds, released in one place.
+typedef struct {
+  GsSession session;
+  GsEngine *engine;
+  GsSource **sources;
+  GsBandSource band;
+  float **in;         // per strip (volts) then per return (silence)
+  float **cap;        // per strip
+  float **mix;        // 2 per mix
+  float *frames;      // interleaved scratch for a stereo mix
+  GsTrackFile *tracks;  // per strip (only armed ones open)
+  GsTrackFile *mixes;   // per mix
+  GsRenderReport report;
+  unsigned n_in;
+} Render;
+
+static void render_free(Render *r)
+{
+  const GsEngineConfig *ec = &r->session.engine;
+  for (unsigned s = 0; r->sources && s < ec->n_strips; ++s) {
+    gs_source_free(r->sources[s]);
+  }
+  for (unsigned i = 0; r->in && i < r->n_in; ++i) {
+    free(r->in[i]);
+  }
+  for (unsigned s = 0; r->cap && s < ec->n_strips; ++s) {
+    free(r->cap[s]);
+  }
+  for (unsigned m = 0; r->mix && m < 2 * ec->n_mixes; ++m) {
+    free(r->mix[m]);
+  }
+  for (unsigned s = 0; r->tracks && s < ec->n_strips; ++s) {
+    gs_trackfile_abort(&r->tracks[s]);
+  }
+  for (unsigned m = 0; r->mixes && m < ec->n_mixes; ++m) {
+    gs_trackfile_abort(&r->mixes[m]);
+  }
+  free(r->sources);
+  free(r->in);
+  free(r->cap);
+  free(r->mix);
+  free(r->frames);
+  free(r->tracks);
+  free(r->mixes);
+  gs_render_report_free(&r->report);
+  gs_band_source_free(&r->band);
+  gs_engine_free(r->engine);
+  gs_session_free(&r->session);
+}
+
+static int parse_options(Options *o, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    {"output", required_argument, NULL, 'o'}, {"seconds", required_argument, NULL, 's'},
+    {"format", required_argument, NULL, 'f'}, {"json", no_argument, NULL, 'j'},
+    {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+  };
+  *o = (Options){.format = "wav"};
+  opterr = 0;
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
+    switch (c) {
+    case 'o': o->out_dir = optarg; break;
+    case 'f': o->format = optarg; break;
+    case 'j': o->json = true; break;
+    case 'q': o->quiet = true; break;
+    case 'h': fputs(usage, stdout); return 0;
+    case 's': {
+      char *end = NULL;
+      errno = 0;
+      o->seconds = strtod(optarg, &end);
+      if (end == optarg || *end || errno || !(o->seconds > 0.0 && o->seconds <= 3600.0)) {
+        return bad("--seconds %s: expected a length from 0 to 3600 s", optarg);
+      }
+      break;
+    }
+    case ':': return bad("%s needs a value (see --help)", argv[optind - 1]);
+    default: return bad("unknown option '%s' (see --help)", argv[optind - 1]);
+    }
+  }
+  if (argc - optind != 1) {
+    return bad("expected one SESSION file, got %d (see --help)", argc - optind);
+  }
+  o->session_path = argv[optind];
+  return -1;
+}
+
+// "band.yaml" -> "band-render"
+static char *default_out_dir(const char *session_path)
+{
+  const size_t n = strlen(session_path);
+  char *dir = malloc(n + 16);
+  if (!dir) {
+    return NULL;
+  }
+  strcpy(dir, session_path);
+  char *dot = strrchr(dir, '.');
+  char *slash = strrchr(dir, '/');
+  if (dot && (!slash || dot > slash)) {
+    *dot = '\0';
+  }
+  strcat(dir, "-render");
+  return dir;
+}
+
+// Builds each input's source; sets *frames to the longest file or band part.
+static GsStatus make_sources(Render *r, double *longest_s, GsError *err)
+{
+  const GsSession *s = &r->session;
+  const unsigned n = s->engine.n_strips;
+  r->sources = calloc(n, sizeof(*r->sources));
+  if (!r->sources) {
+    return GS_ERR_NOMEM;
+  }
+  *longest_s = 0.0;
+  for (unsigned i = 0; i < n; ++i) {
+    const GsSessionInput *in = &s->inputs[i];
+    GsSourceConfig sc = in->source;
+    GsAudioFile file = {0};
+    GsStatus st = GS_OK;
+    if (in->play == GS_PLAY_FILE) {
+      st = gs_audiofile_read(in->file, in->channel, s->rate_hz, &file, err);
+      if (st) {
+        return st;
+      }
+      if (file.note[0]) {
+        gs_render_report_note(&r->report, "%s: %s", s->engine.strips[i].name, file.note);
+      }
+      sc.samples = file.samples;
+      sc.n_samples = file.n_samples;
+      *longest_s = fmax(*longest_s, (double)file.n_samples / s->rate_hz);
+    } else if (in->play == GS_PLAY_BAND) {
+      st = gs_band_source_part(&r->band, s->rate_hz, in->band_part, &sc, err);
+      if (st) {
+        snprintf(err->message + strlen(err->message),
+                 sizeof(err->message) - strlen(err->message), " (strip %u, %s)", i + 1,
+                 s->engine.strips[i].name);
+        return st;
+      }
+      *longest_s = fmax(*longest_s, (double)sc.n_samples / s->rate_hz);
+    }
+    GsError serr;
+    st = gs_source_new(&sc, &r->sources[i], &serr);
+    gs_audiofile_free(&file);
+    if (st) {
+      snprintf(err->message, sizeof(err->message), "%s: strip %u (%s): %s", s->path, i + 1,
+               s->engine.strips[i].name, serr.message);
+      return st;
+    }
+    gs_source_set_phantom(r->sources[i], s->engine.strips[i].phantom);
+    char where[96], warning[256];
+    snprintf(where, sizeof(where), "strip %u (%s)", i + 1, s->engine.strips[i].name);
+    gs_source_warning_message(r->sources[i], where, warning, sizeof(warning));
+    if (warning[0]) {
+      gs_render_report_warn(&r->report, i, "%s", warning);
+    }
+  }
+  return GS_OK;
+}
+
+static GsStatus make_buffers(Render *r, uint32_t block)
+{
+  const GsEngineConfig *ec = &r->session.engine;
+  r->n_in = ec->n_strips + ec->n_returns;
+  r->in = calloc(r->n_in, sizeof(float *));
+  r->cap = calloc(ec->n_strips, sizeof(float *));
+  r->mix = calloc(2 * ec->n_mixes + 1, sizeof(float *));
+  r->frames = malloc(2 * sizeof(float) * block);
+  if (!r->in || !r->cap || !r->mix || !r->frames) {
+    return GS_ERR_NOMEM;
+  }
+  for (unsigned i = 0; i < r->n_in; ++i) {
+    if (!(r->in[i] = calloc(block, sizeof(float)))) {
+      return GS_ERR_NOMEM;
+    }
+  }
+  for (unsigned s = 0; s < ec->n_strips; ++s) {
+    if (!(r->cap[s] = calloc(block, sizeof(float)))) {
+      return GS_ERR_NOMEM;
+    }
+  }
+  for (unsigned m = 0; m < 2 * ec->n_mixes; ++m) {
+    if (!(r->mix[m] = calloc(block, sizeof(float)))) {
+      return GS_ERR_NOMEM;
+    }
+  }
+  return GS_OK;
+}
+
+// A file name from a strip or mix name: letters, digits, '-' and '_' kept,
+// anything else (a '/' among them) becomes '-'.
+static void safe_name(const char *name, char *out, size_t size)
+{
+  size_t j = 0;
+  for (size_t i = 0; name[i] && j + 1 < size; ++i) {
+    const char ch = name[i];
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+    out[j++] = ok ? ch : '-';
+  }
+  out[j] = '\0';
+}
+
+static GsStatus open_files(Render *r, const char *dir, const char *ext, int major, uint32_t block,
+                           GsError *err)
+{
+  const GsSession *s = &r->session;
+  const GsEngineConfig *ec = &s->engine;
+  r->tracks = calloc(ec->n_strips, sizeof(*r->tracks));
+  r->mixes = calloc(ec->n_mixes + 1, sizeof(*r->mixes));
+  if (!r->tracks || !r->mixes) {
+    return GS_ERR_NOMEM;
+  }
+  char path[4096], name[128];
+  for (unsigned i = 0; i < ec->n_strips; ++i) {
+    if (!s->inputs[i].armed) {
+      continue;
+    }
+    safe_name(ec->strips[i].name, name, sizeof(name));
+    snprintf(path, sizeof(path), "%s/%02u-%s.%s", dir, i + 1, name, ext);
+    GsStatus st = gs_trackfile_open(&r->tracks[i], path, major, 1, (int)s->rate_hz, s->bits, true,
+                                    100u + i, block, err);
+    if (st) {
+      return st;
+    }
+    gs_render_report_file(&r->report, i, path);
+  }
+  for (unsigned m = 0; m < ec->n_mixes; ++m) {
+    safe_name(ec->mixes[m].name, name, sizeof(name));
+    snprintf(path, sizeof(path), "%s/mix-%s.%s", dir, name, ext);
+    GsStatus st = gs_trackfile_open(&r->mixes[m], path, major, 2, (int)s->rate_hz, s->bits, true,
+                                    200u + m, block, err);
+    if (st) {
+      return st;
+    }
+    gs_render_report_mix_file(&r->report, m, path);
+  }
+  return GS_OK;
+}
+
+// Runs the whole render; returns an exit status.
+static int run(Render *r, const Options *o, const char *dir, const char *ext, int major)
+{
+  GsError err = {{0}};
+  const GsSession *s = &r->session;
+  const GsEngineConfig *ec = &s->engine;
+  const uint32_t block = ec->max_block;
+  double longest_s = 0.0;
+  GsStatus st = make_sources(r, &longest_s, &err);
+  if (st) {
+    return st == GS_ERR_NOMEM ? bad("out of memory") : bad("%s", err.message);
+  }
+  const double seconds = o->seconds > 0   ? o->seconds
+                         : s->seconds > 0 ? s->seconds
+                         : longest_s > 0  ? longest_s
+                                          : DEFAULT_SECONDS;
+  const uint64_t total = (uint64_t)llround(seconds * s->rate_hz);
+  GsEngineConfig config = *ec;
+  config.adc_noise = true;
+  if ((st = gs_engine_new(&config, &r->engine, &err))) {
+    return bad("%s: %s", s->path, err.message);
+  }
+  if (make_buffers(r, block) || gs_render_report_meters(&r->report, s, r->engine, &err)) {
+    return bad("out of memory");
+  }
+  if (mkdir(dir, 0755) && errno != EEXIST) {
+    return bad("%s: cannot create the output folder: %s", dir, strerror(errno));
+  }
+  if ((st = open_files(r, dir, ext, major, block, &err))) {
+    return bad("%s", err.message);
+  }
+
+  GsProgress progress;
+  gs_progress_init(&progress, stderr, !o->quiet, "rendering", total);
+  for (uint64_t done = 0; done < total && !interrupted;) {
+    const uint32_t n = total - done < block ? (uint32_t)(total - done) : block;
+    for (unsigned i = 0; i < ec->n_strips; ++i) {
+      gs_source_process(r->sources[i], r->in[i], n);
+      gs_render_report_source(&r->report, i, r->in[i], n);
+    }
+    gs_engine_process(r->engine, (const float *const *)r->in, r->cap, r->mix, n);
+    for (unsigned i = 0; i < ec->n_strips; ++i) {
+      gs_render_report_track(&r->report, r->engine, i, r->cap[i], n);
+      if (s->inputs[i].armed && gs_trackfile_write(&r->tracks[i], r->cap[i], n, &err)) {
+        gs_progress_finish(&progress);
+        fprintf(stderr, "gainstage render: %s\n", err.message);
+        return 1;
+      }
+    }
+    for (unsigned m = 0; m < ec->n_mixes; ++m) {
+      for (uint32_t i = 0; i < n; ++i) {
+        r->frames[2 * i] = r->mix[2 * m][i];
+        r->frames[2 * i + 1] = r->mix[2 * m + 1][i];
+      }
+      gs_render_report_mix(&r->report, m, r->frames, n);
+      if (gs_trackfile_write(&r->mixes[m], r->frames, n, &err)) {
+        gs_progress_finish(&progress);
+        fprintf(stderr, "gainstage render: %s\n", err.message);
+        return 1;
+      }
+    }
+    done += n;
+    gs_progress_update(&progress, done);
+  }
+  gs_progress_finish(&progress);
+  if (interrupted) {
+    fprintf(stderr, "gainstage render: interrupted; no file was written\n");
+    return 128 + interrupted;
+  }
+  // Every file is complete: move them into place together.
+  for (unsigned i = 0; i < ec->n_strips; ++i) {
+    if (s->inputs[i].armed && gs_trackfile_commit(&r->tracks[i], &err)) {
+      fprintf(stderr, "gainstage render: %s\n", err.message);
+      return 1;
+    }
+  }
+  for (unsigned m = 0; m < ec->n_mixes; ++m) {
+    if (gs_trackfile_commit(&r->mixes[m], &err)) {
+      fprintf(stderr, "gainstage render: %s\n", err.message);
+      return 1;
+    }
+  }
+  gs_render_report_finish(&r->report, seconds, dir);
+  if (o->json) {
+    gs_render_report_print_json(&r->report, stdout);
+  } else if (!o->quiet) {
+    gs_render_report_print(&r->report, stdout);
+  }
+  return 0;
+}
+
+int gs_cli_render(int argc, char **argv)
+{
+  Options o;
+  const int rc = parse_options(&o, argc, argv);
+  if (rc >= 0) {
+    return rc;
+  }
+  GsError err = {{0}};
+  const int major = gs_cli_format(o.format, NULL, &err);
+  if (!major) {
+    return bad("%s", err.message);
+  }
+  const char *ext = o.format;
+  Render r = {0};
+  if (gs_session_load(o.session_path, &r.session, &err)) {
+    return bad("%s", err.message);
+  }
+  if (gs_render_report_init(&r.report, &r.session)) {
+    render_free(&r);
+    return bad("out of memory");
+  }
+  char *dir = o.out_dir ? strdup(o.out_dir) : default_out_dir(o.session_path);
+  if (!dir) {
+    render_free(&r);
+    return bad("out of memory");
+  }
+  static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+  for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); ++i) {
+    struct sigaction old;
+    if (!sigaction(stop_signals[i], NULL, &old) && old.sa_handler != SIG_IGN) {
+      struct sigaction sa = {.sa_handler = on_signal};
+      sigemptyset(&sa.sa_mask);
+      sigaction(stop_signals[i], &sa, NULL);
+    }
+  }
+  const int status = run(&r, &o, dir, ext, major);
+  render_free(&r);
+  free(dir);
+  return status;
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: ISC
+// The gain-staging report of a render: per strip the source level, the gain,
+// the levels at the converter, clips, loudness and advice; per mix its levels.
+
+#ifndef GS_CLI_RENDER_REPORT_H
+#define GS_CLI_RENDER_REPORT_H
+
+#include "cli/report.h"
+#include "gainstage/engine.h"
+#include "gainstage/session.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define GS_RENDER_MAX_NOTES 16
+
+typedef struct {
+  const GsSession *session;
+  unsigned n_strips, n_mixes;
+  GsReport *tracks;          ///< per strip: meters of the converter's output
+  GsReport *mixes;           ///< per mix: stereo meters
+  double *source_peak_v;     ///< per strip: the source's highest voltage
+  double *preamp_peak_dbu;   ///< per strip: the preamp output's highest level
+  uint64_t *clips;           ///< per strip: samples clipped at the converter
+  char (*file)[512];         ///< per strip: the track written ("" if not armed)
+  char (*mix_file)[512];     ///< per mix
+  char (*warning)[256];      ///< per strip: a source warning ("" if none)
+  char note[GS_RENDER_MAX_NOTES][400];
+  unsigned n_notes;
+  double seconds;
+  const char *dir;
+  double latency;            ///< the engine's input latency, samples
+} GsRenderReport;
+
+GsStatus gs_render_report_init(GsRenderReport *r, const GsSession *session);
+/// Sets up the meters once the engine exists.
+GsStatus gs_render_report_meters(GsRenderReport *r, const GsSession *session,
+                                 const GsEngine *engine, GsError *err);
+void gs_render_report_free(GsRenderReport *r);
+
+void gs_render_report_note(GsRenderReport *r, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+void gs_render_report_warn(GsRenderReport *r, unsigned strip, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+void gs_render_report_file(GsRenderReport *r, unsigned strip, const char *path);
+void gs_render_report_mix_file(GsRenderReport *r, unsigned mix, const char *path);
+
+/// Measures a block: a strip's source (volts), its capture, a mix (stereo
+/// interleaved).
+void gs_render_report_source(GsRenderReport *r, unsigned strip, const float *volts, uint32_t n);
+void gs_render_report_track(GsRenderReport *r, const GsEngine *engine, unsigned strip,
+                            const float *samples, uint32_t n);
+void gs_render_report_mix(GsRenderReport *r, unsigned mix, const float *frames, uint32_t n);
+
+void gs_render_report_finish(GsRenderReport *r, double seconds, const char *dir);
+void gs_render_report_print(const GsRenderReport *r, FILE *out);
+GsStatus gs_render_report_print_json(const GsRenderReport *r, FILE *out);
+
+#endif  // GS_CLI_RENDER_REPORT_H
