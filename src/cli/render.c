@@ -6,6 +6,7 @@
 #include "cli/band_source.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/render_html.h"
 #include "cli/render_report.h"
 #include "cli/soundfile.h"
 #include "cli/trackfile.h"
@@ -311,6 +312,38 @@ static GsStatus open_files(Render *r, const char *dir, const char *ext, int majo
   return GS_OK;
 }
 
+// DIR/report.html, written beside and then moved into place.
+static GsStatus write_html(const Render *r, const char *dir, GsError *err)
+{
+  const unsigned n = r->report.n_strips;
+  char (*lines)[320] = calloc(n + 1, sizeof(*lines));
+  const char **advice = calloc(n + 1, sizeof(*advice));
+  if (!lines || !advice) {
+    free(lines);
+    free(advice);
+    snprintf(err->message, sizeof(err->message), "out of memory");
+    return GS_ERR_NOMEM;
+  }
+  for (unsigned i = 0; i < n; ++i) {
+    gs_render_report_advice(&r->report, i, lines[i], sizeof(lines[i]));
+    advice[i] = lines[i];
+  }
+  char path[4096], tmp[4200];
+  snprintf(path, sizeof(path), "%s/report.html", dir);
+  snprintf(tmp, sizeof(tmp), "%s/.report.html.tmp", dir);
+  GsStatus st = gs_render_report_write_html(&r->report, tmp, advice, err);
+  if (!st && rename(tmp, path)) {
+    snprintf(err->message, sizeof(err->message), "%s: %s", path, strerror(errno));
+    st = GS_ERR_IO;
+  }
+  if (st) {
+    remove(tmp);
+  }
+  free(lines);
+  free(advice);
+  return st;
+}
+
 // Runs the whole render; returns an exit status.
 static int run(Render *r, const Options *o, const char *dir, const char *ext, int major)
 {
@@ -394,6 +427,10 @@ static int run(Render *r, const Options *o, const char *dir, const char *ext, in
     }
   }
   gs_render_report_finish(&r->report, seconds, dir);
+  if (write_html(r, dir, &err)) {
+    fprintf(stderr, "gainstage render: %s\n", err.message);
+    return 1;
+  }
   if (o->json) {
     gs_render_report_print_json(&r->report, stdout);
   } else if (!o->quiet) {

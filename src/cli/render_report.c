@@ -170,8 +170,7 @@ static double source_level(const GsRenderReport *r, unsigned i, const char **uni
   return gs_volts_to_dbu(v / sqrt(2.0));
 }
 
-// One line of advice on a strip's gain staging.
-static void advice(const GsRenderReport *r, unsigned i, char *out, size_t size)
+void gs_render_report_advice(const GsRenderReport *r, unsigned i, char *out, size_t size)
 {
   const GsStripConfig *sc = &r->session->engine.strips[i];
   const double tp = max2(&r->tracks[i], true);
@@ -252,7 +251,7 @@ void gs_render_report_print(const GsRenderReport *r, FILE *out)
   fprintf(out, "\n  advice:\n");
   for (unsigned i = 0; i < r->n_strips; ++i) {
     char line[320];
-    advice(r, i, line, sizeof(line));
+    gs_render_report_advice(r, i, line, sizeof(line));
     fprintf(out, "    strip %u (%s): %s\n", i + 1, s->engine.strips[i].name, line);
     if (r->warning[i][0] && r->clips[i]) {
       fprintf(out, "    strip %u (%s): %s\n", i + 1, s->engine.strips[i].name, r->warning[i]);
@@ -299,7 +298,7 @@ GsStatus gs_render_report_print_json(const GsRenderReport *r, FILE *out)
     const char *unit = "";
     const double level = source_level(r, i, &unit);
     char line[320];
-    advice(r, i, line, sizeof(line));
+    gs_render_report_advice(r, i, line, sizeof(line));
     const double tp = max2(&r->tracks[i], true);
     json_t *o = json_object();
     json_object_set_new(o, "strip", json_integer(i + 1));

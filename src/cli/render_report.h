@@ -53,6 +53,8 @@ void gs_render_report_track(GsRenderReport *r, const GsEngine *engine, unsigned 
 void gs_render_report_mix(GsRenderReport *r, unsigned mix, const float *frames, uint32_t n);
 
 void gs_render_report_finish(GsRenderReport *r, double seconds, const char *dir);
+/// One line of advice on strip i's gain staging.
+void gs_render_report_advice(const GsRenderReport *r, unsigned i, char *out, size_t size);
 void gs_render_report_print(const GsRenderReport *r, FILE *out);
 GsStatus gs_render_report_print_json(const GsRenderReport *r, FILE *out);
 
