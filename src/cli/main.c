@@ -13,6 +13,7 @@ static const char usage[] =
   "Commands:\n"
   "  process [options] IN OUT   run one channel strip over a sound file\n"
   "  render [options] SESSION   play a session through the interface, offline\n"
+  "  demo                       record the bundled band (no hardware, no downloads)\n"
   "  models                     list the preamp models\n"
   "\n"
   "  gainstage COMMAND --help   options of a command\n"
@@ -32,6 +33,9 @@ int main(int argc, char **argv)
   if (!strcmp(argv[1], "process")) {
     return gs_cli_process(argc - 1, argv + 1);
   }
+  if (!strcmp(argv[1], "demo")) {
+    return gs_cli_demo(argc - 1, argv + 1);
+  }
   if (!strcmp(argv[1], "render")) {
     return gs_cli_render(argc - 1, argv + 1);
   }
@@ -40,7 +44,7 @@ int main(int argc, char **argv)
     char *args[] = {argv[0], list, NULL};
     return gs_cli_process(2, args);
   }
-  fprintf(stderr, "gainstage: unknown command '%s' (commands: process, render, models; see --help)\n",
+  fprintf(stderr, "gainstage: unknown command '%s' (commands: process, render, demo, models; see --help)\n",
           argv[1]);
   return 2;
 }

@@ -201,8 +201,8 @@ static GsStatus make_sources(Render *r, double *longest_s, GsError *err)
         gs_render_report_note(&r->report, "%s: %s", s->engine.strips[i].name, file.note);
       }
       sc.samples = file.samples;
-      sc.n_samples = file.n_samples;
-      *longest_s = fmax(*longest_s, (double)file.n_samples / s->rate_hz);
+      sc.n_samples = file.n_frames;
+      *longest_s = fmax(*longest_s, (double)file.n_frames / s->rate_hz);
     } else if (in->play == GS_PLAY_BAND) {
       st = gs_band_source_part(&r->band, s->rate_hz, in->band_part, &sc, err);
       if (st) {
@@ -217,8 +217,8 @@ static GsStatus make_sources(Render *r, double *longest_s, GsError *err)
     st = gs_source_new(&sc, &r->sources[i], &serr);
     gs_audiofile_free(&file);
     if (st) {
-      snprintf(err->message, sizeof(err->message), "%s: strip %u (%s): %s", s->path, i + 1,
-               s->engine.strips[i].name, serr.message);
+      snprintf(err->message, sizeof(err->message), "%.120s: strip %u (%.60s): %.300s", s->path,
+               i + 1, s->engine.strips[i].name, serr.message);
       return st;
     }
     gs_source_set_phantom(r->sources[i], s->engine.strips[i].phantom);
@@ -333,7 +333,7 @@ static GsStatus write_html(const Render *r, const char *dir, GsError *err)
   snprintf(tmp, sizeof(tmp), "%s/.report.html.tmp", dir);
   GsStatus st = gs_render_report_write_html(&r->report, tmp, advice, err);
   if (!st && rename(tmp, path)) {
-    snprintf(err->message, sizeof(err->message), "%s: %s", path, strerror(errno));
+    snprintf(err->message, sizeof(err->message), "%.300s: %s", path, strerror(errno));
     st = GS_ERR_IO;
   }
   if (st) {
@@ -439,6 +439,8 @@ static int run(Render *r, const Options *o, const char *dir, const char *ext, in
   return 0;
 }
 
+static int render_with(const Options *opts);
+
 int gs_cli_render(int argc, char **argv)
 {
   Options o;
@@ -446,6 +448,19 @@ int gs_cli_render(int argc, char **argv)
   if (rc >= 0) {
     return rc;
   }
+  return render_with(&o);
+}
+
+int gs_cli_render_session(const char *session, const char *out_dir, bool json, bool quiet)
+{
+  const Options o = {.session_path = session, .out_dir = out_dir, .format = "wav", .json = json,
+                     .quiet = quiet};
+  return render_with(&o);
+}
+
+static int render_with(const Options *opts)
+{
+  const Options o = *opts;
   GsError err = {{0}};
   const int major = gs_cli_format(o.format, NULL, &err);
   if (!major) {
