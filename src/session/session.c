@@ -241,11 +241,16 @@ static GsStatus read_strip(Owned *o, const GsDoc *doc, const GsNode *node, unsig
 {
   const char *name = NULL;
   GsDocContext ctx = {.doc = doc, .what = o->labels[index]};
-  snprintf(o->labels[index], sizeof(o->labels[index]), "strip %u", index + 1);
+  // The name first, so every later message can say which strip it is.
+  const GsNode *name_node = gs_doc_get(node, "name");
+  if (name_node && name_node->kind == GS_NODE_SCALAR) {
+    snprintf(o->labels[index], sizeof(o->labels[index]), "strip %u (%.*s)", index + 1,
+             NAME_CHARS, name_node->text);
+  } else {
+    snprintf(o->labels[index], sizeof(o->labels[index]), "strip %u", index + 1);
+  }
   TRY(gs_doc_check_keys(&ctx, node, strip_keys, err));
   TRY(gs_doc_string(&ctx, node, "name", NULL, true, &name, err));
-  snprintf(o->labels[index], sizeof(o->labels[index]), "strip %u (%.*s)", index + 1, NAME_CHARS,
-           name);
   *sc = (GsStripConfig){.name = name, .preamp = gs_preamp_config_default()};
   sc->preamp.rate_hz = rate_hz;
   const char *input = NULL;
@@ -305,10 +310,13 @@ static GsStatus read_mix(Owned *o, const GsDoc *doc, const GsNode *node, unsigne
   char label[NAME_CHARS + 24];
   snprintf(label, sizeof(label), "mix %u", index + 1);
   GsDocContext ctx = {.doc = doc, .what = label};
+  const GsNode *name_node = gs_doc_get(node, "name");
+  if (name_node && name_node->kind == GS_NODE_SCALAR) {
+    snprintf(label, sizeof(label), "mix %u (%.*s)", index + 1, NAME_CHARS, name_node->text);
+  }
   TRY(gs_doc_check_keys(&ctx, node, mix_keys, err));
   *mc = (GsMixConfig){.volume_db = 0.0, .dim_db = -20.0};
   TRY(gs_doc_string(&ctx, node, "name", NULL, true, &mc->name, err));
-  snprintf(label, sizeof(label), "mix %u (%.*s)", index + 1, NAME_CHARS, mc->name);
   TRY(gs_doc_number(&ctx, node, "volume_db", -120.0, 12.0, "dB", false, &mc->volume_db, err));
   TRY(gs_doc_number(&ctx, node, "dim_db", -60.0, 0.0, "dB", false, &mc->dim_db, err));
   TRY(gs_doc_bool(&ctx, node, "mute", &mc->mute, err));
@@ -418,7 +426,7 @@ static GsStatus read_session(Owned *o, GsSession *s, GsError *err)
     for (unsigned k = 0; k < i; ++k) {
       if (!strcmp(o->strips[k].name, o->strips[i].name)) {
         GsDocContext sc = {.doc = doc, .what = o->labels[i]};
-        return gs_doc_fail(&sc, strips->child[i], GS_ERR_USAGE, err,
+        return gs_doc_fail(&sc, gs_doc_get(strips->child[i], "name"), GS_ERR_USAGE, err,
                            "the name '%s' is taken by strip %u; names must differ",
                            o->strips[i].name, k + 1);
       }

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: ISC
+// Session files: the bundled demo loads; every kind of mistake gets one line
+// naming the file, the line, the strip or mix and the key.
+
+#include "check.h"
+
+#include "gainstage/session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef GS_EXAMPLES_DIR
+#  define GS_EXAMPLES_DIR "examples"
+#endif
+
+static void test_demo_session_loads(void **state)
+{
+  (void)state;
+  GsSession s;
+  GsError err;
+  if (gs_session_load(GS_EXAMPLES_DIR "/demo-band.yaml", &s, &err)) {
+    print_error("%s\n", err.message);
+    fail();
+  }
+  assert_int_equal(s.engine.n_strips, 8);
+  assert_int_equal(s.engine.n_mixes, 2);
+  GS_ASSERT_NEAR(s.rate_hz, 48000.0, 0.0);
+  assert_int_equal(s.bits, 24);
+  const int vocal = gs_session_strip_index(&s, "vocal");
+  assert_int_equal(vocal, 6);
+  assert_true(s.engine.strips[vocal].phantom);
+  assert_string_equal(s.engine.strips[vocal].preamp.model, "tube");
+  assert_int_equal(s.inputs[vocal].play, GS_PLAY_BAND);
+  assert_string_equal(s.inputs[vocal].band_part, "vocal");
+  assert_int_equal(s.inputs[vocal].source.kind, GS_SOURCE_MIC);
+  assert_true(s.engine.strips[2].link_next);
+  assert_int_equal(s.n_sends, 15);
+  assert_int_equal(gs_session_strip_index(&s, "nobody"), -1);
+  gs_session_free(&s);
+}
+
+static const char head[] = "session: {rate_hz: 48000}\n"
+                           "strips:\n"
+                           "  - name: vox\n"
+                           "    input: mic\n";
+
+// head, then the rest; the message must contain want.
+static void expect(const char *rest, const char *want)
+{
+  char text[4096];
+  snprintf(text, sizeof(text), "%s%s", head, rest);
+  GsSession s;
+  GsError err = {{0}};
+  const GsStatus st = gs_session_parse("s.yaml", text, strlen(text), &s, &err);
+  if (st == GS_OK) {
+    gs_session_free(&s);
+    print_error("loaded; expected [%s]\n", want);
+    fail();
+  }
+  if (!strstr(err.message, want)) {
+    print_error("[%s] does not contain [%s]\n", err.message, want);
+    fail();
+  }
+}
+
+static void test_mistakes(void **state)
+{
+  (void)state;
+  expect("    gian_db: 3\n", "s.yaml:5: strip 1 (vox): unknown key 'gian_db' (valid: name, input,");
+  expect("    gain_db: 200\n", "s.yaml:5: strip 1 (vox): gain_db 200 is out of range (0 to 66 dB)");
+  expect("    model: tubby\n", "s.yaml:5: strip 1 (vox): model 'tubby' is not known (valid: "
+                               "clean, console, transformer, tube, bass, guitar)");
+  expect("    model: tube\n    treble_db: 3\n", "s.yaml:6: strip 1 (vox): model 'tube' has no "
+                                                "tone controls");
+  expect("    source: {pickup: guitar-single}\n", "a pickup needs an instrument input");
+  expect("    source: {mic: sm58}\n", "mic 'sm58' is not known (valid: dynamic-57,");
+  expect("    source: {file: vox.wav}\n", "s.yaml:5: strip 1 (vox): 'fullscale' is missing");
+  expect("    source: {generator: sine, level: 200}\n",
+         "level 200 is out of range (60 to 160 dB SPL)");
+  expect("    source: {generator: sine, band: vocal}\n", "give one of file, band or generator");
+  expect("    link: true\n", "linked to the next strip, but it is the last one");
+  expect("  - name: vox\n    input: mic\n", "s.yaml:5: strip 2 (vox): the name 'vox' is taken");
+  expect("  - name: gtr\n    input: line\n    phantom: true\n",
+         "s.yaml:8: strip 2 (gtr): +48 V phantom power is for mic inputs (this is a line input)");
+  expect("  - name: di\n    input: instrument\n    gain_db: 40\n",
+         "strip 2 (di): gain_db 40 is out of range (0 to 35 dB)");
+  expect("mixes:\n  - name: phones\n    sends:\n      - {strip: voc}\n",
+         "s.yaml:8: mix 1 (phones): a send from strip 'voc', which the session does not have");
+  expect("mixes:\n  - name: phones\n    sends:\n      - {return: 1}\n",
+         "a send from a return, but the session has none");
+  expect("mixes:\n  - name: phones\n    volume_db: 20\n", "volume_db 20 is out of range");
+  expect("mixes:\n  - {name: phones, sends: {vox: 0}}\n", "sends must be a list");
+  expect("extra: 1\n", "s.yaml:5: unknown key 'extra' (valid: session, strips, returns, mixes)");
+  GsSession s;
+  GsError err;
+  assert_int_not_equal(gs_session_parse("e.yaml", "", 0, &s, &err), GS_OK);
+  assert_non_null(strstr(err.message, "e.yaml:1: the session is empty"));
+  const char *no_strips = "session: {name: x}\n";
+  assert_int_not_equal(gs_session_parse("n.yaml", no_strips, strlen(no_strips), &s, &err), GS_OK);
+  assert_non_null(strstr(err.message, "'strips' must list at least one input"));
+  assert_int_not_equal(gs_session_load("/no/such.yaml", &s, &err), GS_OK);
+  assert_non_null(strstr(err.message, "/no/such.yaml: cannot open"));
+}
+
+static void test_file_paths_are_relative_to_the_session(void **state)
+{
+  (void)state;
+  const char *text = "session: {}\nstrips:\n  - name: a\n    input: line\n"
+                     "    source: {file: takes/a.wav, fullscale: 18}\n"
+                     "  - name: b\n    input: line\n    source: {file: /abs/b.wav, fullscale: 18}\n";
+  GsSession s;
+  GsError err;
+  assert_int_equal(gs_session_parse("/home/me/band/s.yaml", text, strlen(text), &s, &err), GS_OK);
+  assert_string_equal(s.inputs[0].file, "/home/me/band/takes/a.wav");
+  assert_string_equal(s.inputs[1].file, "/abs/b.wav");
+  GS_ASSERT_NEAR(s.inputs[0].source.fullscale_level, 18.0, 0.0);
+  gs_session_free(&s);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_demo_session_loads),
+    cmocka_unit_test(test_mistakes),
+    cmocka_unit_test(test_file_paths_are_relative_to_the_session),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
