@@ -81,7 +81,7 @@ static void test_mistakes(void **state)
   expect("    link: true\n", "linked to the next strip, but it is the last one");
   expect("  - name: vox\n    input: mic\n", "s.yaml:5: strip 2 (vox): the name 'vox' is taken");
   expect("  - name: gtr\n    input: line\n    phantom: true\n",
-         "s.yaml:8: strip 2 (gtr): +48 V phantom power is for mic inputs (this is a line input)");
+         "s.yaml:7: strip 2 (gtr): +48 V phantom power is for mic inputs (this is a line input)");
   expect("  - name: di\n    input: instrument\n    gain_db: 40\n",
          "strip 2 (di): gain_db 40 is out of range (0 to 35 dB)");
   expect("mixes:\n  - name: phones\n    sends:\n      - {strip: voc}\n",
