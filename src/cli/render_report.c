@@ -154,20 +154,21 @@ static double lufs(const GsReport *rep)
   return rep->loudness ? gs_loudness_integrated(rep->loudness) : -HUGE_VAL;
 }
 
-// The source's peak in its own unit: dB SPL (peak pressure) for a microphone,
-// else the dBu of a sine with that peak.
+// The source's peak in its own unit, as the level of the sine with the same
+// peak (the convention of peak meters, so it compares directly with dBFS and
+// the converter's reference): dB SPL for a microphone, dBu otherwise.
 static double source_level(const GsRenderReport *r, unsigned i, const char **unit)
 {
   const GsSourceConfig *sc = &r->session->inputs[i].source;
-  const double v = r->source_peak_v[i];
+  const double v_sine_rms = r->source_peak_v[i] / sqrt(2.0);
   if (sc->kind == GS_SOURCE_MIC) {
     const GsMicInfo *mic = sc->mic ? gs_mic_model_find(sc->mic) : NULL;
     const double sens_v_per_pa = (mic ? mic->sens_mv_per_pa : sc->sens_mv_per_pa) / 1000.0;
     *unit = "dB SPL";
-    return v > 0 ? 94.0 + 20.0 * log10(v / sens_v_per_pa) : -200.0;
+    return v_sine_rms > 0 ? 94.0 + 20.0 * log10(v_sine_rms / sens_v_per_pa) : -200.0;
   }
   *unit = "dBu";
-  return gs_volts_to_dbu(v / sqrt(2.0));
+  return gs_volts_to_dbu(v_sine_rms);
 }
 
 void gs_render_report_advice(const GsRenderReport *r, unsigned i, char *out, size_t size)
