@@ -27,6 +27,7 @@ check: deps
 
 bench: build
 	@$(BUILD)/bench/bench_models
+	@$(BUILD)/bench/bench_engine
 
 install: build
 	@meson install -C $(BUILD)

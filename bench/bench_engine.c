@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: ISC
+// The whole engine under load, as JSON: 32 inputs (tube preamps at 4x) and 4
+// stereo mixes at 48 kHz in blocks of 64, as a multiple of real time on one
+// core; and the memory an engine of 64 inputs and 8 mixes at 96 kHz takes.
+
+#include "gainstage/engine.h"
+#include "gainstage/units.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static double now_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+// Resident set size in KiB, from /proc.
+static long rss_kib(void)
+{
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  long kib = -1;
+  while (f && fgets(line, sizeof(line), f)) {
+    if (!strncmp(line, "VmRSS:", 6)) {
+      kib = strtol(line + 6, NULL, 10);
+    }
+  }
+  if (f) {
+    fclose(f);
+  }
+  return kib;
+}
+
+static GsEngine *build(unsigned n_strips, unsigned n_mixes, double rate_hz, uint32_t block)
+{
+  GsStripConfig *strips = calloc(n_strips, sizeof(*strips));
+  GsMixConfig *mixes = calloc(n_mixes, sizeof(*mixes));
+  GsEngineSend *sends = calloc((size_t)n_strips * n_mixes, sizeof(*sends));
+  for (unsigned s = 0; s < n_strips; ++s) {
+    strips[s] = (GsStripConfig){.type = GS_INPUT_MIC, .preamp = gs_preamp_config_default()};
+    strips[s].preamp.model = "tube";
+    strips[s].preamp.gain_db = 30.0;
+    strips[s].preamp.oversample = 4;
+  }
+  for (unsigned m = 0; m < n_mixes; ++m) {
+    mixes[m] = (GsMixConfig){.name = "mix", .dim_db = -20.0};
+    for (unsigned s = 0; s < n_strips; ++s) {
+      sends[m * n_strips + s] =
+        (GsEngineSend){.mix = m, .source = s, .send = {.level_db = -6.0, .pan = 0.3}};
+    }
+  }
+  const GsEngineConfig c = {.rate_hz = rate_hz, .max_block = block, .adc_ref_dbu = 18.0,
+                            .adc_noise = true, .n_strips = n_strips, .n_mixes = n_mixes,
+                            .strips = strips, .mixes = mixes, .sends = sends,
+                            .n_sends = (size_t)n_strips * n_mixes};
+  GsEngine *e = NULL;
+  GsError err;
+  if (gs_engine_new(&c, &e, &err)) {
+    fprintf(stderr, "bench: %s\n", err.message);
+    exit(1);
+  }
+  free(strips);
+  free(mixes);
+  free(sends);
+  return e;
+}
+
+int main(void)
+{
+  enum { STRIPS = 32, MIXES = 4, BLOCK = 64 };
+  const double rate = 48000.0, seconds = 10.0;
+  GsEngine *e = build(STRIPS, MIXES, rate, BLOCK);
+  static float in[STRIPS][BLOCK], cap[STRIPS][BLOCK], mix[2 * MIXES][BLOCK];
+  const float *ins[STRIPS];
+  float *caps[STRIPS], *mixes[2 * MIXES];
+  for (unsigned s = 0; s < STRIPS; ++s) {
+    ins[s] = in[s];
+    caps[s] = cap[s];
+  }
+  for (unsigned m = 0; m < 2 * MIXES; ++m) {
+    mixes[m] = mix[m];
+  }
+  // A mic-level signal (-30 dBu) at a different frequency on every input.
+  const unsigned long blocks = (unsigned long)(seconds * rate / BLOCK);
+  const double amp = gs_dbu_to_volts(-30.0) * sqrt(2.0);
+  double t0 = now_s(), busy = 0.0;
+  for (unsigned long b = 0; b < blocks; ++b) {
+    for (unsigned s = 0; s < STRIPS; ++s) {
+      for (unsigned i = 0; i < BLOCK; ++i) {
+        const double t = (double)(b * BLOCK + i) / rate;
+        in[s][i] = (float)(amp * sin(2.0 * M_PI * (110.0 + 37.0 * s) * t));
+      }
+    }
+    const double start = now_s();
+    gs_engine_process(e, ins, caps, mixes, BLOCK);
+    busy += now_s() - start;
+  }
+  const double wall = now_s() - t0;
+  gs_engine_free(e);
+
+  const long before = rss_kib();
+  GsEngine *big = build(64, 8, 96000.0, 256);
+  const long after = rss_kib();
+  gs_engine_free(big);
+
+  printf("{\n  \"benchmark\": \"engine\",\n");
+  printf("  \"load\": {\"inputs\": %d, \"model\": \"tube\", \"oversample\": 4, \"mixes\": %d, "
+         "\"rate_hz\": %.0f, \"block\": %d, \"audio_s\": %.1f, \"process_s\": %.3f, "
+         "\"realtime_factor\": %.1f, \"wall_s\": %.3f},\n",
+         STRIPS, MIXES, rate, BLOCK, seconds, busy, seconds / busy, wall);
+  printf("  \"memory\": {\"inputs\": 64, \"mixes\": 8, \"rate_hz\": 96000, \"engine_rss_mib\": "
+         "%.1f, \"process_rss_mib\": %.1f}\n}\n",
+         (double)(after - before) / 1024.0, (double)after / 1024.0);
+  return 0;
+}
