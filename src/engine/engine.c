@@ -26,7 +26,8 @@ typedef struct {
   char name[NAME_MAX_CHARS];
   char label[NAME_MAX_CHARS + 16];  // "strip 1 (kick)", for messages
   GsInputType type;
-  GsPreamp *pre;
+  unsigned bank;                    // which bank runs its preamp
+  unsigned channel;                 // its channel there
   GsAdc *adc;
   double gain_min_db, gain_max_db;  // the input type's range within the model's
   bool mute, phantom, link_next;
@@ -63,7 +64,11 @@ struct GsEngine {
   Strip *strip;
   Mix *mix;
   float *samples;     // n_strips * max_block: each strip after its converter
-  float *volts;       // max_block: a strip's preamp output
+  float *volts;       // n_strips * max_block: each strip's preamp output
+  GsPreampBank **bank;  // strips with the same settings (but gain) share a bank
+  unsigned n_banks;
+  unsigned *bank_strip; // n_strips: the strips of bank b, in order, from bank_first[b]
+  unsigned *bank_first; // n_banks + 1
   float *bus;         // 2 * max_block: one mix before its volume
   GsMeterSlot *slot;  // n_strips
   GsSpsc queue;
@@ -253,7 +258,7 @@ static double slowest_preamp(const GsEngine *e)
 {
   double slowest = 0.0;
   for (unsigned s = 0; s < e->n_strips; ++s) {
-    slowest = fmax(slowest, gs_preamp_latency(e->strip[s].pre));
+    slowest = fmax(slowest, gs_preamp_bank_latency(e->bank[e->strip[s].bank]));
   }
   return slowest;
 }
@@ -264,9 +269,14 @@ void gs_engine_free(GsEngine *e)
     return;
   }
   for (unsigned s = 0; e->strip && s < e->n_strips; ++s) {
-    gs_preamp_free(e->strip[s].pre);
     gs_adc_free(e->strip[s].adc);
   }
+  for (unsigned b = 0; e->bank && b < e->n_banks; ++b) {
+    gs_preamp_bank_free(e->bank[b]);
+  }
+  free(e->bank);
+  free(e->bank_strip);
+  free(e->bank_first);
   for (unsigned m = 0; e->mix && m < e->n_mixes; ++m) {
     free(e->mix[m].send);
   }
@@ -277,6 +287,58 @@ void gs_engine_free(GsEngine *e)
   free(e->bus);
   free(e->slot);
   free(e);
+}
+
+// Whether two strips' preamps differ only in gain (so one bank runs both).
+static bool same_preamp(const GsPreampConfig *a, const GsPreampConfig *b)
+{
+  return !strcmp(a->model, b->model) && a->pad == b->pad && a->hpf_hz == b->hpf_hz &&
+         a->invert == b->invert && a->bass_db == b->bass_db && a->mid_db == b->mid_db &&
+         a->treble_db == b->treble_db && a->oversample == b->oversample && a->noise == b->noise;
+}
+
+// Groups the strips into banks of identical preamps (up to the bank's
+// channel limit): the preamps of a bank run 8 at a time in vector lanes.
+static GsStatus make_banks(GsEngine *e, const GsEngineConfig *c, GsError *err)
+{
+  bool *placed = calloc(c->n_strips + 1, sizeof(bool));
+  if (!placed) {
+    return fail(err, GS_ERR_NOMEM, "out of memory building the engine");
+  }
+  unsigned next = 0;
+  for (unsigned s = 0; s < c->n_strips; ++s) {
+    if (placed[s]) {
+      continue;
+    }
+    const unsigned b = e->n_banks++;
+    e->bank_first[b] = next;
+    unsigned count = 0;
+    for (unsigned t = s; t < c->n_strips && count < GS_PREAMP_BANK_MAX_CHANNELS; ++t) {
+      if (!placed[t] && same_preamp(&c->strips[s].preamp, &c->strips[t].preamp)) {
+        placed[t] = true;
+        e->bank_strip[next++] = t;
+        e->strip[t].bank = b;
+        e->strip[t].channel = count++;
+      }
+    }
+    GsPreampConfig pc = c->strips[s].preamp;
+    pc.rate_hz = c->rate_hz;
+    pc.seed = 7u + 131u * b;  // every channel gets its own noise (seed + channel)
+    GsError perr;
+    const GsStatus st = gs_preamp_bank_new(&pc, count, &e->bank[b], &perr);
+    if (st) {
+      free(placed);
+      return fail(err, st, "%s: %s", e->strip[s].label, perr.message);
+    }
+    for (unsigned i = e->bank_first[b]; i < next; ++i) {
+      const unsigned t = e->bank_strip[i];
+      gs_preamp_bank_set_gain_db(e->bank[b], e->strip[t].channel, c->strips[t].preamp.gain_db);
+    }
+    gs_preamp_bank_reset(e->bank[b]);  // each channel starts at its own gain
+  }
+  e->bank_first[e->n_banks] = next;
+  free(placed);
+  return GS_OK;
 }
 
 GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
@@ -301,10 +363,14 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
   e->strip = calloc(c->n_strips + 1, sizeof(Strip));
   e->mix = calloc(c->n_mixes + 1, sizeof(Mix));
   e->samples = calloc((size_t)(c->n_strips + 1) * c->max_block, sizeof(float));
-  e->volts = calloc(c->max_block, sizeof(float));
+  e->volts = calloc((size_t)(c->n_strips + 1) * c->max_block, sizeof(float));
+  e->bank = calloc(c->n_strips + 1, sizeof(*e->bank));
+  e->bank_strip = calloc(c->n_strips + 1, sizeof(unsigned));
+  e->bank_first = calloc(c->n_strips + 2, sizeof(unsigned));
   e->bus = calloc(2 * (size_t)c->max_block, sizeof(float));
   e->slot = calloc(c->n_strips + 1, sizeof(GsMeterSlot));
-  if (!e->strip || !e->mix || !e->samples || !e->volts || !e->bus || !e->slot) {
+  if (!e->strip || !e->mix || !e->samples || !e->volts || !e->bus || !e->slot || !e->bank ||
+      !e->bank_strip || !e->bank_first) {
     gs_engine_free(e);
     return fail(err, GS_ERR_NOMEM, "out of memory building the engine");
   }
@@ -329,20 +395,17 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
       return fail(err, st, "%s: %s", strip->label, aerr.message);
     }
     gs_input_type_gain_range(sc->type, &strip->gain_min_db, &strip->gain_max_db);
-    GsPreampConfig pc = sc->preamp;
-    pc.rate_hz = c->rate_hz;
-    GsError perr;
-    if ((st = gs_preamp_new(&pc, &strip->pre, &perr))) {
-      gs_engine_free(e);
-      return fail(err, st, "%s: %s", strip->label, perr.message);
-    }
-    const GsPreampInfo *info = gs_preamp_info(strip->pre);
+    const GsPreampInfo *info = gs_preamp_model_find(sc->preamp.model);
     strip->gain_min_db = fmax(strip->gain_min_db, info->gain_min_db);
     strip->gain_max_db = fmin(strip->gain_max_db, info->gain_max_db);
   }
+  if ((st = make_banks(e, c, err))) {
+    gs_engine_free(e);
+    return st;
+  }
   const long slowest = lround(slowest_preamp(e));
   for (unsigned s = 0; s < c->n_strips; ++s) {
-    const long own = lround(gs_preamp_latency(e->strip[s].pre));
+    const long own = lround(gs_preamp_bank_latency(e->bank[e->strip[s].bank]));
     e->strip[s].align = (unsigned)(slowest - own);  // below MAX_ALIGN: latencies are a few samples
   }
   for (unsigned m = 0; m < c->n_mixes; ++m) {
@@ -394,7 +457,7 @@ static void apply(GsEngine *e, const GsParamChange *ch) GS_REALTIME
     for (unsigned s = first; s <= last; ++s) {
       Strip *strip = &e->strip[s];
       if (ch->param == GS_PARAM_STRIP_GAIN_DB) {
-        gs_preamp_set_gain_db(strip->pre, v);
+        gs_preamp_bank_set_gain_db(e->bank[strip->bank], strip->channel, v);
       } else if (ch->param == GS_PARAM_STRIP_MUTE) {
         strip->mute = v != 0.0;
         for (unsigned m = 0; m < e->n_mixes; ++m) {
@@ -525,18 +588,33 @@ static void delay(Strip *strip, float *x, uint32_t n) GS_REALTIME
   strip->align_pos = pos;
 }
 
-// One strip: the preamp, then the converter (volts to full scale, clipping
-// at 0 dBFS and counting), then its meters.
-static void run_strip(GsEngine *e, unsigned s, const float *in, float *out, uint32_t n)
-  GS_REALTIME
+// One strip after its preamp: the converter (volts to full scale, clipping
+// at 0 dBFS without aliasing, counting), its meters, its alignment.
+static void run_strip(GsEngine *e, unsigned s, float *out, uint32_t n) GS_REALTIME
 {
   Strip *strip = &e->strip[s];
-  float *v = e->volts;
-  gs_preamp_process(strip->pre, in, v, n);
+  const float *v = e->volts + (size_t)s * e->max_block;
   strip->meter.clips += gs_adc_process(strip->adc, v, out, n);
   gs_meter_state_add(&strip->meter, out, v, n, e->rate_hz);
   if (strip->align) {
     delay(strip, out, n);
+  }
+}
+
+// Every bank's preamps: the strips it holds, from their inputs into their
+// preamp-output buffers.
+static void run_banks(GsEngine *e, const float *const *inputs, uint32_t n) GS_REALTIME
+{
+  const float *in[GS_PREAMP_BANK_MAX_CHANNELS];
+  float *out[GS_PREAMP_BANK_MAX_CHANNELS];
+  for (unsigned b = 0; b < e->n_banks; ++b) {
+    unsigned k = 0;
+    for (unsigned i = e->bank_first[b]; i < e->bank_first[b + 1]; ++i, ++k) {
+      const unsigned s = e->bank_strip[i];
+      in[k] = inputs[s];
+      out[k] = e->volts + (size_t)s * e->max_block;
+    }
+    gs_preamp_bank_process(e->bank[b], in, out, n);
   }
 }
 
@@ -584,9 +662,10 @@ void gs_engine_process(GsEngine *e, const float *const *inputs, float *const *ca
   for (unsigned i = 0; i < GS_SPSC_CAPACITY && gs_spsc_pop(&e->queue, &ch); ++i) {
     apply(e, &ch);
   }
+  run_banks(e, inputs, n);
   for (unsigned s = 0; s < e->n_strips; ++s) {
     float *out = e->samples + (size_t)s * e->max_block;
-    run_strip(e, s, inputs[s], out, n);
+    run_strip(e, s, out, n);
     if (captures && captures[s]) {
       memcpy(captures[s], out, n * sizeof(float));
     }
