@@ -87,7 +87,7 @@ int main(void)
     mixes[m] = mix[m];
   }
   // A mic-level signal (-30 dBu) at a different frequency on every input.
-  const unsigned long blocks = (unsigned long)(seconds * rate / BLOCK);
+  const unsigned long blocks = (unsigned long)(seconds * rate / (double)BLOCK);
   const double amp = gs_dbu_to_volts(-30.0) * sqrt(2.0);
   double t0 = now_s(), busy = 0.0;
   for (unsigned long b = 0; b < blocks; ++b) {
