@@ -15,7 +15,6 @@
 #include "model/band.h"
 
 #include "dsp/denormal.h"
-#include "gainstage/units.h"
 #include "model/band_room.h"
 #include "model/band_synth.h"
 #include "model/mic.h"

@@ -95,7 +95,7 @@ GsBandSong gs_band_song(uint64_t seed);
 /// Renders every part at once (so bleed between microphones is consistent).
 /// GS_ERR_RANGE names a setting out of range; GS_ERR_NOMEM if memory runs
 /// out. Deterministic: the same config gives the same samples. Main thread;
-/// about 70 ms for 12 s at 48 kHz on one core (tests/unit/model/test_band.c).
+/// about 0.2 s for 12 s at 48 kHz on one core (tests/unit/model/test_band.c).
 GsStatus gs_band_new(const GsBandConfig *config, GsBand **out, GsError *err);
 /// gs_band_new() with every instrument. Main thread.
 GsStatus gs_band_render(double rate_hz, double seconds, uint64_t seed, GsBand **out,

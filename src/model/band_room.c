@@ -71,7 +71,7 @@ typedef struct {
   GsBandPart part;
   Vec pos, aim;
   double a, floor, shield;
-  GsBandInstrument own;  // the instrument the shield does not apply to
+  GsBandInstrument own;  // whose direct sound the shield spares (where shield < 1)
 } Mic;
 
 static const Emitter EMITTERS[GS_BAND_N_INSTRUMENTS] = {

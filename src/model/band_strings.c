@@ -29,7 +29,8 @@
 #define RING_MASK (GS_BAND_STRING_RING - 1u)
 #define RELEASE_T60_S 0.06      // damped by the fretting hand or the palm
 #define RELEASE_S 0.12          // rendered after the note's end (-120 dB)
-#define MUTED_BELOW_S 0.2       // guitar notes this short are palm-muted
+#define MUTED_BELOW_S 0.18      // guitar notes this short are palm-muted (the
+                                // score's are at most 0.15 s, open strums 0.2 s or more)
 
 typedef struct {
   double t60_s;          // ringing decay time of the fundamental

@@ -130,7 +130,7 @@ void gs_band_render_voice(const GsBandScore *score, uint64_t seed, double rate_h
   Voice v = {.rate_hz = rate_hz, .phase = 0.0, .period_jitter = 1.0, .period_shimmer = 1.0};
   gs_band_prng(&v.rng, seed, 1u + (unsigned)GS_BAND_INST_VOICE);
   v.vibrato_hz = 5.2 + 0.8 * gs_band_uniform(&v.rng);
-  v.pitch = notes[0].midi;
+  v.pitch = notes[0].midi - SCOOP_SEMITONES;  // the first phrase scoops in too
   for (unsigned k = 0; k < 3; ++k) {
     v.formant_hz[k] = NEUTRAL_F_HZ[k];
   }
