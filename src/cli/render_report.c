@@ -249,6 +249,27 @@ void gs_render_report_print(const GsRenderReport *r, FILE *out)
     print_db(out, 7, lufs(&r->tracks[i]));
     fprintf(out, "%s\n", s->inputs[i].armed ? "" : "  (not armed)");
   }
+  // The chain for a newcomer: where each strip's level comes from.
+  fprintf(out, "\n  gain staging (peaks):\n");
+  for (unsigned i = 0; i < r->n_strips; ++i) {
+    const GsStripConfig *sc = &s->engine.strips[i];
+    const char *unit = "";
+    const double level = source_level(r, i, &unit);
+    const double at_input = gs_volts_to_dbu(r->source_peak_v[i] / sqrt(2.0));
+    const double pad = sc->preamp.pad ? -20.0 : 0.0;
+    const double out_dbu = at_input + pad + sc->preamp.gain_db;
+    if (!(r->source_peak_v[i] > 0.0)) {
+      fprintf(out, "    %-12.12s no signal at the input\n", sc->name);
+      continue;
+    }
+    fprintf(out, "    %-12.12s ", sc->name);
+    if (s->inputs[i].source.kind == GS_SOURCE_MIC) {
+      fprintf(out, "%.1f %s at the mic -> ", level, unit);
+    }
+    fprintf(out, "%+.1f dBu in%s -> %+.0f dB -> %+.1f dBu -> %.1f dBFS at +%g dBu = 0 dBFS\n",
+            at_input, pad ? " -> pad -20 dB" : "", sc->preamp.gain_db, out_dbu,
+            out_dbu - s->engine.adc_ref_dbu, s->engine.adc_ref_dbu);
+  }
   fprintf(out, "\n  advice:\n");
   for (unsigned i = 0; i < r->n_strips; ++i) {
     char line[320];
