@@ -267,7 +267,7 @@ void gs_render_report_print(const GsRenderReport *r, FILE *out)
       fprintf(out, "%.1f %s at the mic -> ", level, unit);
     }
     fprintf(out, "%+.1f dBu in%s -> %+.0f dB -> %+.1f dBu -> %.1f dBFS at +%g dBu = 0 dBFS\n",
-            at_input, pad ? " -> pad -20 dB" : "", sc->preamp.gain_db, out_dbu,
+            at_input, sc->preamp.pad ? " -> pad -20 dB" : "", sc->preamp.gain_db, out_dbu,
             out_dbu - s->engine.adc_ref_dbu, s->engine.adc_ref_dbu);
   }
   fprintf(out, "\n  advice:\n");
