@@ -14,11 +14,6 @@ static uint64_t splitmix64(uint64_t *x)
   return z ^ (z >> 31);
 }
 
-static uint32_t rotl(uint32_t x, int k)
-{
-  return (x << k) | (x >> (32 - k));
-}
-
 void gs_prng_seed(GsPrng *rng, uint64_t seed)
 {
   uint64_t x = seed;
@@ -33,21 +28,8 @@ void gs_prng_seed(GsPrng *rng, uint64_t seed)
   }
 }
 
-// xoshiro128+ 1.0 (Blackman and Vigna, "Scrambled linear pseudorandom number
-// generators", ACM TOMS 2021): the upper bits are the good ones.
-uint32_t gs_prng_next(GsPrng *rng)
-{
-  uint32_t *s = rng->s;
-  const uint32_t result = s[0] + s[3];
-  const uint32_t t = s[1] << 9;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 11);
-  return result;
-}
+// The one external definition of gs_prng_next, inline in prng.h.
+extern inline uint32_t gs_prng_next(GsPrng *rng) GS_REALTIME;
 
 float gs_prng_uniform(GsPrng *rng)
 {

@@ -93,14 +93,153 @@ static void test_white_moments(void **state)
   free(x);
 }
 
+// The standard normal CDF.
+static double normal_cdf(double x)
+{
+  return 0.5 * erfc(-x / sqrt(2.0));
+}
+
+static int compare_float(const void *a, const void *b)
+{
+  const float x = *(const float *)a, y = *(const float *)b;
+  return (x > y) - (x < y);
+}
+
+// Kolmogorov-Smirnov against the normal CDF: D = sup |F_n(x) - Phi(x)| over
+// n = 2^20 deviates. For a true normal sqrt(n) D follows Kolmogorov's
+// distribution, whose 99.9% point is 1.9495 (P(K > 1.9495) = 0.001); the seed
+// is fixed, so the test is deterministic.
+static void test_white_kolmogorov_smirnov(void **state)
+{
+  (void)state;
+  const uint32_t n = 1u << 20;
+  float *x = white(2024, n, 512);
+  qsort(x, n, sizeof *x, compare_float);
+  double d = 0.0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const double cdf = normal_cdf(x[i]);
+    d = fmax(d, fmax(cdf - (double)i / n, (double)(i + 1) / n - cdf));
+  }
+  const double k = sqrt((double)n) * d;
+  printf("white: Kolmogorov-Smirnov D %.3g over 2^20, sqrt(n) D %.3f (99.9%% point 1.9495)\n", d,
+         k);
+  GS_ASSERT_BELOW(k, 1.9495);
+  free(x);
+}
+
+// Pearson's chi-square against the normal: 80 bins 0.1 wide from -4 to 4 and
+// the two tails beyond, n = 2^20 deviates (the smallest expected count, at
+// +-4, is 14). 82 bins give 81 degrees of freedom, whose 99.9% point is
+// 126.08 (mean 81, standard deviation 12.7).
+static void test_white_chi_square(void **state)
+{
+  (void)state;
+  enum { n_bins = 82 };
+  const uint32_t n = 1u << 20;
+  float *x = white(77, n, 256);
+  double count[n_bins] = {0};
+  for (uint32_t i = 0; i < n; ++i) {
+    const double b = floor((x[i] + 4.0) / 0.1);
+    count[b < 0.0 ? 0 : b >= 80.0 ? n_bins - 1 : 1 + (int)b] += 1.0;
+  }
+  double chi2 = 0.0, smallest = (double)n;
+  for (int b = 0; b < n_bins; ++b) {
+    const double lo = b == 0 ? -INFINITY : -4.0 + 0.1 * (b - 1);
+    const double hi = b == n_bins - 1 ? INFINITY : -4.0 + 0.1 * b;
+    const double expected = n * (normal_cdf(hi) - normal_cdf(lo));
+    chi2 += (count[b] - expected) * (count[b] - expected) / expected;
+    smallest = fmin(smallest, expected);
+  }
+  printf("white: chi-square %.1f with 81 degrees of freedom (99.9%% point 126.08), "
+         "smallest expected count %.0f\n",
+         chi2, smallest);
+  GS_ASSERT_ABOVE(smallest, 5.0);
+  GS_ASSERT_BELOW(chi2, 126.08);
+  free(x);
+}
+
+// How often |x| exceeds 3, 4 and 5 over n = 2^24 deviates, against
+// P(|x| > t) = erfc(t / sqrt 2) = 2.69980e-3, 6.33425e-5 and 5.73303e-7:
+// expected counts 45294, 1062.7 and 9.6, binomial standard deviations 212,
+// 32.6 and 3.1; each count is within 5 of them. Beyond 3.44 the deviates
+// come from the ziggurat's tail method, so this checks it too.
+static void test_white_tails(void **state)
+{
+  (void)state;
+  enum { block = 4096 };
+  const uint32_t n = 1u << 24;
+  const double threshold[3] = {3.0, 4.0, 5.0};
+  const double p[3] = {2.69979606326019e-3, 6.33424836662398e-5, 5.73303143758388e-7};
+  double count[3] = {0.0, 0.0, 0.0}, largest = 0.0;
+  static float x[block];
+  GsWhite w;
+  gs_white_init(&w, 31);
+  for (uint32_t done = 0; done < n; done += block) {
+    memset(x, 0, sizeof x);
+    gs_white_add(&w, 1.0f, x, block);
+    for (uint32_t i = 0; i < block; ++i) {
+      const double a = fabs((double)x[i]);
+      largest = fmax(largest, a);
+      for (int t = 0; t < 3; ++t) {
+        count[t] += a > threshold[t];
+      }
+    }
+  }
+  for (int t = 0; t < 3; ++t) {
+    const double expected = n * p[t], sd = sqrt(n * p[t] * (1.0 - p[t]));
+    printf("white: |x| > %.0f: %.0f of 2^24 (%.3g, expected %.3g +- %.2g), largest |x| %.2f\n",
+           threshold[t], count[t], count[t] / n, p[t], sd / n, largest);
+    GS_ASSERT_NEAR(count[t], expected, 5.0 * sd);
+  }
+}
+
+static double gaussian(double x)
+{
+  return exp(-0.5 * x * x);
+}
+
+// The ziggurat's tables (noise.c) satisfy the equations that define them
+// (Marsaglia and Tsang 2000, section 2), checked in long double: every layer
+// has the area v = r f(r) + sqrt(pi / 2) erfc(r / sqrt 2) with r = x_1, the
+// base layer's width is v / f(r), the top layer ends at x_128 = 0 with
+// f = 1, each f entry is exp(-x^2 / 2), and r and v agree with the paper's
+// r = 3.442619855899 and v = 9.91256303526217e-3 to their 12 and 12 digits.
+static void test_white_tables(void **state)
+{
+  (void)state;
+  const double *x = gs_white_zig_x, *f = gs_white_zig_f;
+  const long double r = x[1];
+  const long double v = r * gaussian(x[1]) +
+                        sqrtl(acosl(-1.0L) / 2.0L) * erfcl(r / sqrtl(2.0L));
+  GS_ASSERT_NEAR((double)r, 3.442619855899, 1e-11);
+  GS_ASSERT_NEAR((double)v, 9.91256303526217e-3, 1e-13);
+  assert_true(x[128] == 0.0 && f[128] == 1.0);
+  GS_ASSERT_NEAR(x[0] * (double)expl(-0.5L * r * r) / (double)v, 1.0, 1e-14);
+  double worst_area = 0.0, worst_f = 0.0;
+  for (int i = 1; i < 128; ++i) {
+    assert_true(x[i + 1] < x[i]);
+    const long double area = (long double)x[i] * ((long double)f[i + 1] - f[i]);
+    worst_area = fmax(worst_area, fabs((double)(area / v - 1.0L)));
+    const long double fx = expl(-0.5L * (long double)x[i] * x[i]);
+    worst_f = fmax(worst_f, fabs((double)(f[i] / fx - 1.0L)));
+  }
+  printf("white: ziggurat layers' areas within %.2g of v, f entries within %.2g\n", worst_area,
+         worst_f);
+  GS_ASSERT_BELOW(worst_area, 1e-12);
+  GS_ASSERT_BELOW(worst_f, 2e-16);
+}
+
 static void test_white_reproducible(void **state)
 {
   (void)state;
   const uint32_t n = 4096;
   float *a = white(99, n, n);
-  float *b = white(99, n, 7);  // another block size gives the same sequence
+  float *b = white(99, n, 7);  // other block sizes give the same sequence
+  float *d = white(99, n, 1);
   float *c = white(100, n, n);
   assert_memory_equal(a, b, n * sizeof *a);
+  assert_memory_equal(a, d, n * sizeof *a);
+  free(d);
   int differ = 0;
   for (uint32_t i = 0; i < n; ++i) {
     differ += a[i] != c[i];
@@ -210,6 +349,10 @@ int main(void)
     cmocka_unit_test(test_prng_same_seed_same_sequence),
     cmocka_unit_test(test_prng_uniform_moments),
     cmocka_unit_test(test_white_moments),
+    cmocka_unit_test(test_white_kolmogorov_smirnov),
+    cmocka_unit_test(test_white_chi_square),
+    cmocka_unit_test(test_white_tails),
+    cmocka_unit_test(test_white_tables),
     cmocka_unit_test(test_white_reproducible),
     cmocka_unit_test(test_white_is_flat),
     cmocka_unit_test(test_pink_slope),
