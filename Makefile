@@ -28,6 +28,7 @@ check: deps
 bench: build
 	@$(BUILD)/bench/bench_models
 	@$(BUILD)/bench/bench_engine
+	@$(BUILD)/bench/bench_noise
 
 install: build
 	@meson install -C $(BUILD)
