@@ -24,9 +24,6 @@
 #  define M_LN2 0.69314718055994530942
 #endif
 
-#ifdef __SSE2__
-#  include <emmintrin.h>
-#endif
 
 // The ADAA loops are built twice, for AVX2 (four doubles per instruction)
 // and for the baseline, and the loader picks one for this CPU (GNU ifunc).
@@ -199,19 +196,12 @@ double gs_shaper_latency(const GsShaper *s)
 // hold the previous block's last sample), the second combines neighbours.
 // Both passes vectorise (the square roots explicitly, in roots()).
 
-// r[i] = sqrt(r[i]) for i < m, two at a time. sqrt() may set errno, so
-// compilers do not vectorise it (short of -fno-math-errno); the SSE2
-// instruction gives the same correctly rounded roots of the non-negative
-// arguments used here.
+// r[i] = sqrt(r[i]) for i < m. With -fno-math-errno (meson.build) the
+// compiler vectorises this with the correctly rounded square-root
+// instruction: four at a time in the AVX2 clones, two with SSE2.
 static void roots(double *r, uint32_t m) GS_REALTIME
 {
-  uint32_t i = 0;
-#ifdef __SSE2__
-  for (; i + 2 <= m; i += 2) {
-    _mm_storeu_pd(r + i, _mm_sqrt_pd(_mm_loadu_pd(r + i)));
-  }
-#endif
-  for (; i < m; ++i) {
+  for (uint32_t i = 0; i < m; ++i) {
     r[i] = sqrt(r[i]);
   }
 }
