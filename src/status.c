@@ -3,6 +3,11 @@
 
 #include "gainstage/status.h"
 
+#include "error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
 const char *gs_strerror(GsStatus status)
 {
   // No default: the compiler flags a code without a message.
@@ -23,4 +28,15 @@ const char *gs_strerror(GsStatus status)
     return "invalid arguments";
   }
   return "unknown status";
+}
+
+GsStatus gs_fail(GsError *err, GsStatus status, const char *fmt, ...)
+{
+  if (err) {
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(err->message, sizeof(err->message), fmt, args);
+    va_end(args);
+  }
+  return status;
 }

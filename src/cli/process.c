@@ -2,6 +2,7 @@
 // gainstage process: one channel strip over a sound file.
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/soundfile.h"
@@ -70,13 +71,6 @@ typedef struct {
   const char *format;
   uint64_t seed;
 } Options;
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-  interrupted = sig;
-}
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int bad(const char *fmt, ...)
@@ -403,19 +397,8 @@ int gs_cli_process(int argc, char **argv)
     return bad("%s: this format cannot hold %u channels at %d Hz (wav, w64, rf64 and caf can)",
                out_path, channels, in_info.samplerate);
   }
-  // Stop cleanly on Ctrl-C, kill or a closed terminal, unless the signal was
-  // ignored when we started (nohup, a background job): then leave it so.
-  // Installed before the output exists, so no signal can strand its
-  // temporary file.
-  static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
-  for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); ++i) {
-    struct sigaction old;
-    if (!sigaction(stop_signals[i], NULL, &old) && old.sa_handler != SIG_IGN) {
-      struct sigaction sa = {.sa_handler = on_signal};
-      sigemptyset(&sa.sa_mask);
-      sigaction(stop_signals[i], &sa, NULL);
-    }
-  }
+  // Installed before the output exists, so no signal can strand a temporary file.
+  gs_cli_catch_interrupts();
 
   if (gs_trackfile_open(&r.out, out_path, major, channels, in_info.samplerate, bits ? bits : 32,
                         !strcmp(o.dither, "tpdf"), o.seed, BLOCK, &err)) {
@@ -433,7 +416,7 @@ int gs_cli_process(int argc, char **argv)
 
   sf_count_t read_total = 0, skip = comp, tail = comp;
   bool ok = true;
-  while (!interrupted) {
+  while (!gs_cli_interrupted) {
     sf_count_t n = sf_readf_float(r.in, r.frames, BLOCK);
     if (n < 0 || (n < BLOCK && sf_error(r.in))) {
       gs_progress_finish(&progress);
@@ -489,10 +472,10 @@ int gs_cli_process(int argc, char **argv)
   }
   gs_progress_finish(&progress);
 
-  if (interrupted) {
+  if (gs_cli_interrupted) {
     run_free(&r);
     fprintf(stderr, "gainstage process: interrupted; %s was not written\n", out_path);
-    return 128 + interrupted;
+    return 128 + gs_cli_interrupted;
   }
   if (!ok) {
     fprintf(stderr, "gainstage process: %s\n", err.message);

@@ -5,6 +5,7 @@
 
 #include "cli/band_source.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 #include "cli/render_html.h"
 #include "cli/render_report.h"
@@ -42,13 +43,6 @@ static const char usage[] =
   "\n"
   "Exit status: 0 on success, 2 for a bad session or arguments, 1 when writing fails.\n"
   "Each file appears only when it is complete.\n";
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-  interrupted = sig;
-}
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int bad(const char *fmt, ...)
@@ -378,7 +372,7 @@ static int run(Render *r, const Options *o, const char *dir, const char *ext, in
 
   GsProgress progress;
   gs_progress_init(&progress, stderr, !o->quiet, "rendering", total);
-  for (uint64_t done = 0; done < total && !interrupted;) {
+  for (uint64_t done = 0; done < total && !gs_cli_interrupted;) {
     const uint32_t n = total - done < block ? (uint32_t)(total - done) : block;
     for (unsigned i = 0; i < ec->n_strips; ++i) {
       gs_source_process(r->sources[i], r->in[i], n);
@@ -409,9 +403,9 @@ static int run(Render *r, const Options *o, const char *dir, const char *ext, in
     gs_progress_update(&progress, done);
   }
   gs_progress_finish(&progress);
-  if (interrupted) {
+  if (gs_cli_interrupted) {
     fprintf(stderr, "gainstage render: interrupted; no file was written\n");
-    return 128 + interrupted;
+    return 128 + gs_cli_interrupted;
   }
   // Every file is complete: move them into place together.
   for (unsigned i = 0; i < ec->n_strips; ++i) {
@@ -480,15 +474,7 @@ static int render_with(const Options *opts)
     render_free(&r);
     return bad("out of memory");
   }
-  static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
-  for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); ++i) {
-    struct sigaction old;
-    if (!sigaction(stop_signals[i], NULL, &old) && old.sa_handler != SIG_IGN) {
-      struct sigaction sa = {.sa_handler = on_signal};
-      sigemptyset(&sa.sa_mask);
-      sigaction(stop_signals[i], &sa, NULL);
-    }
-  }
+  gs_cli_catch_interrupts();
   const int status = run(&r, &o, dir, ext, major);
   render_free(&r);
   free(dir);

@@ -4,6 +4,8 @@
 
 #include "gainstage/engine.h"
 
+#include "error.h"
+
 #include "dsp/denormal.h"
 #include "engine/glide.h"
 #include "engine/meters.h"
@@ -73,19 +75,6 @@ struct GsEngine {
   GsMeterSlot *slot;  // n_strips
   GsSpsc queue;
 };
-
-static GsStatus fail(GsError *err, GsStatus st, const char *fmt, ...)
-  __attribute__((format(printf, 3, 4)));
-static GsStatus fail(GsError *err, GsStatus st, const char *fmt, ...)
-{
-  if (err) {
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, args);
-    va_end(args);
-  }
-  return st;
-}
 
 static bool within(double x, double lo, double hi)
 {
@@ -178,44 +167,44 @@ static void settle(GsGlide *g)
 static GsStatus validate(const GsEngineConfig *c, GsError *err)
 {
   if (!within(c->rate_hz, 44100.0, 192000.0)) {
-    return fail(err, GS_ERR_RANGE, "sample rate %g Hz is out of range (44100 to 192000 Hz)",
+    return gs_fail(err, GS_ERR_RANGE, "sample rate %g Hz is out of range (44100 to 192000 Hz)",
                 c->rate_hz);
   }
   if (c->max_block < 16 || c->max_block > 8192) {
-    return fail(err, GS_ERR_RANGE, "block size %u is out of range (16 to 8192 frames)",
+    return gs_fail(err, GS_ERR_RANGE, "block size %u is out of range (16 to 8192 frames)",
                 c->max_block);
   }
   if (!within(c->adc_ref_dbu, 4.0, 24.0)) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "converter reference %g dBu is out of range (+4 to +24 dBu = 0 dBFS)",
                 c->adc_ref_dbu);
   }
   if (c->n_strips > GS_ENGINE_MAX_STRIPS || c->n_returns > GS_ENGINE_MAX_STRIPS) {
-    return fail(err, GS_ERR_RANGE, "%u strips and %u returns: at most %d of each", c->n_strips,
+    return gs_fail(err, GS_ERR_RANGE, "%u strips and %u returns: at most %d of each", c->n_strips,
                 c->n_returns, GS_ENGINE_MAX_STRIPS);
   }
   if (c->n_mixes > GS_ENGINE_MAX_MIXES) {
-    return fail(err, GS_ERR_RANGE, "%u mixes: at most %d", c->n_mixes, GS_ENGINE_MAX_MIXES);
+    return gs_fail(err, GS_ERR_RANGE, "%u mixes: at most %d", c->n_mixes, GS_ENGINE_MAX_MIXES);
   }
   for (unsigned s = 0; s < c->n_strips; ++s) {
     const GsStripConfig *sc = &c->strips[s];
     char name[NAME_MAX_CHARS + 16];
     label(name, sizeof(name), "strip", s, sc->name);
     if (sc->type != GS_INPUT_MIC && sc->type != GS_INPUT_INSTRUMENT && sc->type != GS_INPUT_LINE) {
-      return fail(err, GS_ERR_RANGE, "%s: input type is not valid (mic, instrument or line)", name);
+      return gs_fail(err, GS_ERR_RANGE, "%s: input type is not valid (mic, instrument or line)", name);
     }
     double lo, hi;
     gs_input_type_gain_range(sc->type, &lo, &hi);
     if (!within(sc->preamp.gain_db, lo, hi)) {
-      return fail(err, GS_ERR_RANGE, "%s: gain %g dB is out of range (%g to %g dB for %s %s input)",
+      return gs_fail(err, GS_ERR_RANGE, "%s: gain %g dB is out of range (%g to %g dB for %s %s input)",
                   name, sc->preamp.gain_db, lo, hi,
                   article(sc->type), gs_input_type_name(sc->type));
     }
     if (sc->link_next && s + 1 >= c->n_strips) {
-      return fail(err, GS_ERR_USAGE, "%s: linked to the next strip, but it is the last one", name);
+      return gs_fail(err, GS_ERR_USAGE, "%s: linked to the next strip, but it is the last one", name);
     }
     if (sc->link_next && c->strips[s + 1].type != sc->type) {
-      return fail(err, GS_ERR_USAGE, "%s: cannot link %s %s input with %s %s input", name, article(sc->type), gs_input_type_name(sc->type),
+      return gs_fail(err, GS_ERR_USAGE, "%s: cannot link %s %s input with %s %s input", name, article(sc->type), gs_input_type_name(sc->type),
                   article(c->strips[s + 1].type), gs_input_type_name(c->strips[s + 1].type));
     }
     GsPreampConfig pc = sc->preamp;
@@ -225,7 +214,7 @@ static GsStatus validate(const GsEngineConfig *c, GsError *err)
     const GsStatus st = gs_preamp_new(&pc, &probe, &perr);
     gs_preamp_free(probe);
     if (st) {
-      return fail(err, st, "%s: %s", name, perr.message);
+      return gs_fail(err, st, "%s: %s", name, perr.message);
     }
   }
   for (unsigned m = 0; m < c->n_mixes; ++m) {
@@ -233,20 +222,20 @@ static GsStatus validate(const GsEngineConfig *c, GsError *err)
     char name[NAME_MAX_CHARS + 16];
     label(name, sizeof(name), "mix", m, mc->name);
     if (!within(mc->volume_db, OFF_DB, 12.0)) {
-      return fail(err, GS_ERR_RANGE, "%s: volume %g dB is out of range (-120 to +12 dB)", name, mc->volume_db);
+      return gs_fail(err, GS_ERR_RANGE, "%s: volume %g dB is out of range (-120 to +12 dB)", name, mc->volume_db);
     }
     if (!within(mc->dim_db, -60.0, 0.0)) {
-      return fail(err, GS_ERR_RANGE, "%s: dim %g dB is out of range (-60 to 0 dB)", name, mc->dim_db);
+      return gs_fail(err, GS_ERR_RANGE, "%s: dim %g dB is out of range (-60 to 0 dB)", name, mc->dim_db);
     }
   }
   for (size_t i = 0; i < c->n_sends; ++i) {
     const GsEngineSend *s = &c->sends[i];
     if (s->mix >= c->n_mixes || s->source >= c->n_strips + c->n_returns) {
-      return fail(err, GS_ERR_RANGE, "send %zu: mix %u, source %u: no such mix or source", i + 1,
+      return gs_fail(err, GS_ERR_RANGE, "send %zu: mix %u, source %u: no such mix or source", i + 1,
                   s->mix + 1, s->source + 1);
     }
     if (!within(s->send.level_db, -1e9, 12.0) || !within(s->send.pan, -1.0, 1.0)) {
-      return fail(err, GS_ERR_RANGE, "send %zu: level %g dB or pan %g out of range (up to +12 dB, "
+      return gs_fail(err, GS_ERR_RANGE, "send %zu: level %g dB or pan %g out of range (up to +12 dB, "
                   "-1 to +1)", i + 1, s->send.level_db, s->send.pan);
     }
   }
@@ -303,7 +292,7 @@ static GsStatus make_banks(GsEngine *e, const GsEngineConfig *c, GsError *err)
 {
   bool *placed = calloc(c->n_strips + 1, sizeof(bool));
   if (!placed) {
-    return fail(err, GS_ERR_NOMEM, "out of memory building the engine");
+    return gs_fail(err, GS_ERR_NOMEM, "out of memory building the engine");
   }
   unsigned next = 0;
   for (unsigned s = 0; s < c->n_strips; ++s) {
@@ -328,7 +317,7 @@ static GsStatus make_banks(GsEngine *e, const GsEngineConfig *c, GsError *err)
     const GsStatus st = gs_preamp_bank_new(&pc, count, &e->bank[b], &perr);
     if (st) {
       free(placed);
-      return fail(err, st, "%s: %s", e->strip[s].label, perr.message);
+      return gs_fail(err, st, "%s: %s", e->strip[s].label, perr.message);
     }
     for (unsigned i = e->bank_first[b]; i < next; ++i) {
       const unsigned t = e->bank_strip[i];
@@ -350,7 +339,7 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
   }
   GsEngine *e = calloc(1, sizeof(*e));
   if (!e) {
-    return fail(err, GS_ERR_NOMEM, "out of memory building the engine");
+    return gs_fail(err, GS_ERR_NOMEM, "out of memory building the engine");
   }
   e->rate_hz = c->rate_hz;
   e->max_block = c->max_block;
@@ -372,7 +361,7 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
   if (!e->strip || !e->mix || !e->samples || !e->volts || !e->bus || !e->slot || !e->bank ||
       !e->bank_strip || !e->bank_first) {
     gs_engine_free(e);
-    return fail(err, GS_ERR_NOMEM, "out of memory building the engine");
+    return gs_fail(err, GS_ERR_NOMEM, "out of memory building the engine");
   }
   for (unsigned s = 0; s < c->n_strips; ++s) {
     const GsStripConfig *sc = &c->strips[s];
@@ -392,7 +381,7 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
     GsError aerr;
     if ((st = gs_adc_new(&ac, &strip->adc, &aerr))) {
       gs_engine_free(e);
-      return fail(err, st, "%s: %s", strip->label, aerr.message);
+      return gs_fail(err, st, "%s: %s", strip->label, aerr.message);
     }
     gs_input_type_gain_range(sc->type, &strip->gain_min_db, &strip->gain_max_db);
     const GsPreampInfo *info = gs_preamp_model_find(sc->preamp.model);
@@ -417,7 +406,7 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
     mix->send = calloc(n_src + 1, sizeof(Send));
     if (!mix->send) {
       gs_engine_free(e);
-      return fail(err, GS_ERR_NOMEM, "out of memory building the engine");
+      return gs_fail(err, GS_ERR_NOMEM, "out of memory building the engine");
     }
     for (unsigned i = 0; i < n_src; ++i) {
       mix->send[i].cfg = (GsSendConfig){.level_db = OFF_DB, .pan = 0.0};
@@ -522,12 +511,12 @@ GsStatus gs_engine_post(GsEngine *e, GsParam param, unsigned index, unsigned sub
   case GS_PARAM_STRIP_MUTE:
   case GS_PARAM_STRIP_PHANTOM:
     if (index >= e->n_strips) {
-      return fail(err, GS_ERR_RANGE, "strip %u does not exist (1 to %u)", index + 1, e->n_strips);
+      return gs_fail(err, GS_ERR_RANGE, "strip %u does not exist (1 to %u)", index + 1, e->n_strips);
     }
     if (param == GS_PARAM_STRIP_GAIN_DB) {
       const Strip *s = &e->strip[index];
       if (!within(value, s->gain_min_db, s->gain_max_db)) {
-        return fail(err, GS_ERR_RANGE, "%s: gain %g dB is out of range (%g to %g dB)", s->label,
+        return gs_fail(err, GS_ERR_RANGE, "%s: gain %g dB is out of range (%g to %g dB)", s->label,
                     value, s->gain_min_db, s->gain_max_db);
       }
     }
@@ -537,17 +526,17 @@ GsStatus gs_engine_post(GsEngine *e, GsParam param, unsigned index, unsigned sub
   case GS_PARAM_SEND_MUTE:
   case GS_PARAM_SEND_SOLO:
     if (index >= e->n_mixes) {
-      return fail(err, GS_ERR_RANGE, "mix %u does not exist (1 to %u)", index + 1, e->n_mixes);
+      return gs_fail(err, GS_ERR_RANGE, "mix %u does not exist (1 to %u)", index + 1, e->n_mixes);
     }
     if (sub >= n_src) {
-      return fail(err, GS_ERR_RANGE, "%s: source %u does not exist (1 to %u: strips, then "
+      return gs_fail(err, GS_ERR_RANGE, "%s: source %u does not exist (1 to %u: strips, then "
                   "returns)", e->mix[index].label, sub + 1, n_src);
     }
     if (param == GS_PARAM_SEND_LEVEL_DB && !within(value, OFF_DB - 1e9, 12.0)) {
-      return fail(err, GS_ERR_RANGE, "send level %g dB is out of range (up to +12 dB)", value);
+      return gs_fail(err, GS_ERR_RANGE, "send level %g dB is out of range (up to +12 dB)", value);
     }
     if (param == GS_PARAM_SEND_PAN && !within(value, -1.0, 1.0)) {
-      return fail(err, GS_ERR_RANGE, "pan %g is out of range (-1 left to +1 right)", value);
+      return gs_fail(err, GS_ERR_RANGE, "pan %g is out of range (-1 left to +1 right)", value);
     }
     break;
   case GS_PARAM_MIX_VOLUME_DB:
@@ -555,21 +544,21 @@ GsStatus gs_engine_post(GsEngine *e, GsParam param, unsigned index, unsigned sub
   case GS_PARAM_MIX_MONO:
   case GS_PARAM_MIX_DIM:
     if (index >= e->n_mixes) {
-      return fail(err, GS_ERR_RANGE, "mix %u does not exist (1 to %u)", index + 1, e->n_mixes);
+      return gs_fail(err, GS_ERR_RANGE, "mix %u does not exist (1 to %u)", index + 1, e->n_mixes);
     }
     if (param == GS_PARAM_MIX_VOLUME_DB && !within(value, OFF_DB - 1e9, 12.0)) {
-      return fail(err, GS_ERR_RANGE, "mix volume %g dB is out of range (up to +12 dB)", value);
+      return gs_fail(err, GS_ERR_RANGE, "mix volume %g dB is out of range (up to +12 dB)", value);
     }
     break;
   default:
-    return fail(err, GS_ERR_UNKNOWN, "parameter %d is not known", (int)param);
+    return gs_fail(err, GS_ERR_UNKNOWN, "parameter %d is not known", (int)param);
   }
   if (value != value) {
-    return fail(err, GS_ERR_RANGE, "the value is not a number");
+    return gs_fail(err, GS_ERR_RANGE, "the value is not a number");
   }
   const GsParamChange ch = {.param = (int)param, .index = index, .sub = sub, .value = value};
   if (!gs_spsc_push(&e->queue, &ch)) {
-    return fail(err, GS_ERR_IO, "the change queue is full: is the audio thread running?");
+    return gs_fail(err, GS_ERR_IO, "the change queue is full: is the audio thread running?");
   }
   return GS_OK;
 }

@@ -3,6 +3,8 @@
 
 #include "io/audiofile.h"
 
+#include "error.h"
+
 #include <errno.h>
 #include <math.h>
 #include <samplerate.h>
@@ -15,17 +17,6 @@
 
 // Frames read per call.
 #define CHUNK 4096
-
-static GsStatus fail(GsError *err, GsStatus st, const char *fmt, ...)
-{
-  if (err) {
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, args);
-    va_end(args);
-  }
-  return st;
-}
 
 // Reads every frame of sf and keeps one channel. info->frames may be wrong or
 // unknown (pipes, truncated files), so the buffer grows as frames arrive.
@@ -41,7 +32,7 @@ static GsStatus read_channel(SNDFILE *sf, const SF_INFO *info, unsigned channel,
   if (!chunk || !data) {
     free(chunk);
     free(data);
-    return fail(err, GS_ERR_NOMEM, "%s: out of memory reading %lld frames", path,
+    return gs_fail(err, GS_ERR_NOMEM, "%s: out of memory reading %lld frames", path,
                 (long long)info->frames);
   }
   size_t n = 0;
@@ -56,7 +47,7 @@ static GsStatus read_channel(SNDFILE *sf, const SF_INFO *info, unsigned channel,
       if (!grown) {
         free(chunk);
         free(data);
-        return fail(err, GS_ERR_NOMEM, "%s: out of memory after %zu frames", path, n);
+        return gs_fail(err, GS_ERR_NOMEM, "%s: out of memory after %zu frames", path, n);
       }
       data = grown;
       cap = new_cap;
@@ -69,12 +60,12 @@ static GsStatus read_channel(SNDFILE *sf, const SF_INFO *info, unsigned channel,
   free(chunk);
   if (sf_error(sf) != SF_ERR_NO_ERROR) {
     free(data);
-    return fail(err, GS_ERR_IO, "%s: read failed after %zu frames: %s", path, n,
+    return gs_fail(err, GS_ERR_IO, "%s: read failed after %zu frames: %s", path, n,
                 sf_strerror(sf));
   }
   if (n == 0) {
     free(data);
-    return fail(err, GS_ERR_FORMAT, "%s: the file holds no audio (0 frames)", path);
+    return gs_fail(err, GS_ERR_FORMAT, "%s: the file holds no audio (0 frames)", path);
   }
   *out = data;
   *n_out = n;
@@ -88,12 +79,12 @@ static GsStatus resample(const char *path, const float *in, size_t n, double rat
                          float **out, size_t *n_out, GsError *err)
 {
   if (!src_is_valid_ratio(ratio)) {
-    return fail(err, GS_ERR_RANGE, "%s: cannot resample by a ratio of %g", path, ratio);
+    return gs_fail(err, GS_ERR_RANGE, "%s: cannot resample by a ratio of %g", path, ratio);
   }
   const size_t cap = (size_t)ceil((double)n * ratio) + 16;
   float *data = malloc(sizeof(float) * cap);
   if (!data) {
-    return fail(err, GS_ERR_NOMEM, "%s: out of memory resampling %zu frames", path, n);
+    return gs_fail(err, GS_ERR_NOMEM, "%s: out of memory resampling %zu frames", path, n);
   }
   SRC_DATA d = {
     .data_in = in,
@@ -105,7 +96,7 @@ static GsStatus resample(const char *path, const float *in, size_t n, double rat
   const int e = src_simple(&d, SRC_SINC_BEST_QUALITY, 1);
   if (e) {
     free(data);
-    return fail(err, GS_ERR_IO, "%s: resampling failed: %s", path, src_strerror(e));
+    return gs_fail(err, GS_ERR_IO, "%s: resampling failed: %s", path, src_strerror(e));
   }
   *out = data;
   *n_out = (size_t)d.output_frames_gen;
@@ -117,15 +108,15 @@ GsStatus gs_audiofile_read(const char *path, unsigned channel, double rate_hz, G
 {
   memset(out, 0, sizeof(*out));
   if (!(rate_hz >= 8000.0 && rate_hz <= 384000.0)) {
-    return fail(err, GS_ERR_RANGE, "%s: sample rate %g Hz is out of range (8000 to 384000 Hz)",
+    return gs_fail(err, GS_ERR_RANGE, "%s: sample rate %g Hz is out of range (8000 to 384000 Hz)",
                 path, rate_hz);
   }
   struct stat st_buf;
   if (stat(path, &st_buf) != 0) {
-    return fail(err, GS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    return gs_fail(err, GS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
   }
   if (S_ISDIR(st_buf.st_mode)) {
-    return fail(err, GS_ERR_IO, "%s: is a folder, not a sound file", path);
+    return gs_fail(err, GS_ERR_IO, "%s: is a folder, not a sound file", path);
   }
   SF_INFO info;
   memset(&info, 0, sizeof(info));
@@ -135,14 +126,14 @@ GsStatus gs_audiofile_read(const char *path, unsigned channel, double rate_hz, G
     // not a sound file libsndfile knows.
     const int code = sf_error(NULL);
     if (code == SF_ERR_SYSTEM) {
-      return fail(err, GS_ERR_IO, "%s: cannot open: %s", path, sf_strerror(NULL));
+      return gs_fail(err, GS_ERR_IO, "%s: cannot open: %s", path, sf_strerror(NULL));
     }
-    return fail(err, GS_ERR_FORMAT, "%s: not a sound file libsndfile can read (%s)", path,
+    return gs_fail(err, GS_ERR_FORMAT, "%s: not a sound file libsndfile can read (%s)", path,
                 sf_strerror(NULL));
   }
   if (channel >= (unsigned)info.channels) {
     sf_close(sf);
-    return fail(err, GS_ERR_RANGE, "%s: no channel %u (the file has %d channel%s: 0 to %d)",
+    return gs_fail(err, GS_ERR_RANGE, "%s: no channel %u (the file has %d channel%s: 0 to %d)",
                 path, channel, info.channels, info.channels == 1 ? "" : "s",
                 info.channels - 1);
   }

@@ -14,6 +14,8 @@
 
 #include "model/band.h"
 
+#include "error.h"
+
 #include "dsp/denormal.h"
 #include "model/band_room.h"
 #include "model/band_synth.h"
@@ -77,17 +79,6 @@ struct GsBand {
   double peak_level[GS_BAND_N_PARTS];
 };
 
-static GsStatus fail(GsError *err, GsStatus st, const char *fmt, ...)
-{
-  if (err) {
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, args);
-    va_end(args);
-  }
-  return st;
-}
-
 GsBandConfig gs_band_config_default(void)
 {
   return (GsBandConfig){
@@ -102,16 +93,16 @@ GsBandSong gs_band_song(uint64_t seed)
 static GsStatus validate(const GsBandConfig *c, GsError *err)
 {
   if (!(c->rate_hz >= 22050.0 && c->rate_hz <= 192000.0)) {
-    return fail(err, GS_ERR_RANGE, "band: rate_hz %g is out of range (22050 to 192000 Hz)",
+    return gs_fail(err, GS_ERR_RANGE, "band: rate_hz %g is out of range (22050 to 192000 Hz)",
                 c->rate_hz);
   }
   if (!(c->seconds == 0.0 || (c->seconds >= 1.0 && c->seconds <= 60.0))) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "band: seconds %g is out of range (0 for the whole song, or 1 to 60 s)",
                 c->seconds);
   }
   if (c->instruments & ~GS_BAND_ALL_INSTRUMENTS) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "band: instruments 0x%x names an instrument that does not exist (mask 0x0 to 0x%x)",
                 c->instruments, GS_BAND_ALL_INSTRUMENTS);
   }
@@ -206,7 +197,7 @@ static GsStatus render(GsBand *b, GsError *err)
     free(stems[s]);
   }
   free(work);
-  return st ? fail(err, st, "band: out of memory rendering %zu samples of work", b->n) : GS_OK;
+  return st ? gs_fail(err, st, "band: out of memory rendering %zu samples of work", b->n) : GS_OK;
 }
 
 GsStatus gs_band_new(const GsBandConfig *config, GsBand **out, GsError *err)
@@ -218,7 +209,7 @@ GsStatus gs_band_new(const GsBandConfig *config, GsBand **out, GsError *err)
   }
   GsBand *b = calloc(1, sizeof(GsBand));
   if (!b) {
-    return fail(err, GS_ERR_NOMEM, "band: out of memory");
+    return gs_fail(err, GS_ERR_NOMEM, "band: out of memory");
   }
   b->config = *config;
   const GsBandSong song = gs_band_score_song(config->seed, config->seconds);
@@ -232,7 +223,7 @@ GsStatus gs_band_new(const GsBandConfig *config, GsBand **out, GsError *err)
   if (st) {
     const size_t n = b->n;
     gs_band_free(b);
-    return fail(err, st, "band: out of memory for %zu samples of %u parts", n,
+    return gs_fail(err, st, "band: out of memory for %zu samples of %u parts", n,
                 (unsigned)GS_BAND_N_PARTS);
   }
   st = render(b, err);

@@ -13,6 +13,8 @@
 
 #include "model/bank.h"
 
+#include "error.h"
+
 #include "dsp/adaa_eq8.h"
 #include "dsp/biquad.h"
 #include "dsp/biquad8.h"
@@ -67,17 +69,6 @@ struct GsPreampBank {
   float *frames;     // [CHUNK * GS_LANES]: one group at the base rate
   float *os_frames;  // [CHUNK * GS_LANES * factor]: one group oversampled
 };
-
-static GsStatus fail(GsError *err, GsStatus st, const char *fmt, ...)
-{
-  if (err) {
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, args);
-    va_end(args);
-  }
-  return st;
-}
 
 static void setup_channel(Channel *ch, const GsPreampConfig *c, const GsStripParams *par,
                           uint64_t seed)
@@ -143,7 +134,7 @@ GsStatus gs_preamp_bank_new(const GsPreampConfig *config, unsigned channels, GsP
 {
   *out = NULL;
   if (channels < 1 || channels > GS_PREAMP_BANK_MAX_CHANNELS) {
-    return fail(err, GS_ERR_RANGE, "%u channels is out of range for a preamp bank (1 to %d)",
+    return gs_fail(err, GS_ERR_RANGE, "%u channels is out of range for a preamp bank (1 to %d)",
                 channels, GS_PREAMP_BANK_MAX_CHANNELS);
   }
   // One strip validates the settings (one set of rules and messages) and
@@ -185,7 +176,7 @@ GsStatus gs_preamp_bank_new(const GsPreampConfig *config, unsigned channels, GsP
 
 nomem:
   gs_preamp_bank_free(b);
-  return fail(err, GS_ERR_NOMEM, "out of memory creating a '%s' bank of %u channels",
+  return gs_fail(err, GS_ERR_NOMEM, "out of memory creating a '%s' bank of %u channels",
               info->name, channels);
 }
 

@@ -4,6 +4,8 @@
 
 #include "gainstage/converter.h"
 
+#include "error.h"
+
 #include "dsp/clipper.h"
 #include "dsp/noise.h"
 #include "dsp/quantise.h"
@@ -54,17 +56,6 @@ struct GsDac {
   GsWhite white;
 };
 
-static GsStatus fail(GsError *err, GsStatus st, const char *fmt, ...)
-{
-  if (err) {
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, args);
-    va_end(args);
-  }
-  return st;
-}
-
 static bool within(double x, double lo, double hi)
 {
   return x >= lo && x <= hi;  // false for NaN
@@ -75,7 +66,7 @@ static GsStatus validate_common(const char *what, double ref_dbu, double rate_hz
                                 double noise_dbfs_a, double filter_latency, GsError *err)
 {
   if (!within(ref_dbu, 4.0, 24.0)) {
-    return fail(err, GS_ERR_RANGE, "%s reference %g dBu is out of range (+4 to +24 dBu)", what,
+    return gs_fail(err, GS_ERR_RANGE, "%s reference %g dBu is out of range (+4 to +24 dBu)", what,
                 ref_dbu);
   }
   bool rate_ok = false;
@@ -83,18 +74,18 @@ static GsStatus validate_common(const char *what, double ref_dbu, double rate_hz
     rate_ok |= rate_hz == rates_hz[i];
   }
   if (!rate_ok) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "%s sample rate %g Hz is not supported (44100, 48000, 88200, 96000, 176400 or "
                 "192000 Hz)",
                 what, rate_hz);
   }
   if (!within(noise_dbfs_a, -150.0, -80.0)) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "%s noise floor %g dBFS(A) is out of range (-150 to -80 dBFS(A))", what,
                 noise_dbfs_a);
   }
   if (!(filter_latency < 0.0) && !within(filter_latency, 0.0, 100.0)) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "%s filter latency %g samples is out of range (0 to 100, or negative for the "
                 "documented figure)",
                 what, filter_latency);
@@ -162,12 +153,12 @@ GsStatus gs_adc_new(const GsAdcConfig *c, GsAdc **out, GsError *err)
     return st;
   }
   if (c->bits != 16 && c->bits != 24 && c->bits != 32) {
-    return fail(err, GS_ERR_RANGE, "ADC bit depth %u is not supported (16, 24 or 32 float)",
+    return gs_fail(err, GS_ERR_RANGE, "ADC bit depth %u is not supported (16, 24 or 32 float)",
                 c->bits);
   }
   GsAdc *a = calloc(1, sizeof(*a));
   if (!a) {
-    return fail(err, GS_ERR_NOMEM, "out of memory creating an ADC");
+    return gs_fail(err, GS_ERR_NOMEM, "out of memory creating an ADC");
   }
   a->rate_hz = c->rate_hz;
   a->fullscale_volts = gs_fullscale_volts(c->ref_dbu);
@@ -282,7 +273,7 @@ GsStatus gs_dac_new(const GsDacConfig *c, GsDac **out, GsError *err)
   }
   GsDac *d = calloc(1, sizeof(*d));
   if (!d) {
-    return fail(err, GS_ERR_NOMEM, "out of memory creating a DAC");
+    return gs_fail(err, GS_ERR_NOMEM, "out of memory creating a DAC");
   }
   d->rate_hz = c->rate_hz;
   d->fullscale_volts = gs_fullscale_volts(c->ref_dbu);

@@ -4,6 +4,8 @@
 
 #include "gainstage/headphones.h"
 
+#include "error.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,17 +45,6 @@ const GsHeadphones *gs_headphones_find(const char *name)
   return NULL;
 }
 
-static GsStatus fail(GsError *err, GsStatus st, const char *fmt, ...)
-{
-  if (err) {
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, args);
-    va_end(args);
-  }
-  return st;
-}
-
 static bool within(double x, double lo, double hi)
 {
   return x >= lo && x <= hi;  // false for NaN
@@ -63,23 +54,23 @@ GsStatus gs_headphones_validate(const GsHeadphones *hp, GsError *err)
 {
   const char *name = hp->name ? hp->name : "headphones";
   if (!within(hp->impedance_ohm, 8.0, 1000.0)) {
-    return fail(err, GS_ERR_RANGE, "%s: impedance %g ohm is out of range (8 to 1000 ohm)", name,
+    return gs_fail(err, GS_ERR_RANGE, "%s: impedance %g ohm is out of range (8 to 1000 ohm)", name,
                 hp->impedance_ohm);
   }
   if (hp->unit == GS_SENS_DB_SPL_PER_MW) {
     if (!within(hp->sensitivity, 70.0, 130.0)) {
-      return fail(err, GS_ERR_RANGE,
+      return gs_fail(err, GS_ERR_RANGE,
                   "%s: sensitivity %g dB SPL/mW is out of range (70 to 130 dB SPL/mW)", name,
                   hp->sensitivity);
     }
   } else if (hp->unit == GS_SENS_DB_SPL_PER_V) {
     if (!within(hp->sensitivity, 80.0, 140.0)) {
-      return fail(err, GS_ERR_RANGE,
+      return gs_fail(err, GS_ERR_RANGE,
                   "%s: sensitivity %g dB SPL/V is out of range (80 to 140 dB SPL/V)", name,
                   hp->sensitivity);
     }
   } else {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "%s: sensitivity unit %d is not valid (dB SPL/mW or dB SPL/V)", name,
                 (int)hp->unit);
   }

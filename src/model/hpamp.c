@@ -5,6 +5,8 @@
 
 #include "gainstage/headphones.h"
 
+#include "error.h"
+
 #include "dsp/adaa_eq.h"
 #include "dsp/gain.h"
 #include "dsp/oversample.h"
@@ -54,17 +56,6 @@ GsHpAmpConfig gs_hpamp_config_default(void)
   };
 }
 
-static GsStatus fail(GsError *err, GsStatus st, const char *fmt, ...)
-{
-  if (err) {
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, args);
-    va_end(args);
-  }
-  return st;
-}
-
 static bool within(double x, double lo, double hi)
 {
   return x >= lo && x <= hi;  // false for NaN
@@ -73,7 +64,7 @@ static bool within(double x, double lo, double hi)
 static GsStatus check_load(double load_ohm, GsError *err)
 {
   if (load_ohm != 0.0 && !within(load_ohm, 8.0, 1000.0)) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "headphone amp load %g ohm is out of range (8 to 1000 ohm, or 0 for none)",
                 load_ohm);
   }
@@ -83,21 +74,21 @@ static GsStatus check_load(double load_ohm, GsError *err)
 static GsStatus validate(const GsHpAmpConfig *c, GsError *err)
 {
   if (!within(c->rate_hz, 44100.0, 192000.0)) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "headphone amp sample rate %g Hz is out of range (44100 to 192000 Hz)",
                 c->rate_hz);
   }
   if (!within(c->volume_db, GS_HPAMP_VOLUME_MIN_DB, GS_HPAMP_VOLUME_MAX_DB)) {
-    return fail(err, GS_ERR_RANGE, "headphone volume %g dB is out of range (%g to +%g dB)",
+    return gs_fail(err, GS_ERR_RANGE, "headphone volume %g dB is out of range (%g to +%g dB)",
                 c->volume_db, GS_HPAMP_VOLUME_MIN_DB, GS_HPAMP_VOLUME_MAX_DB);
   }
   if (!within(c->max_output_vrms, 0.1, 20.0)) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "headphone amp maximum output %g V RMS is out of range (0.1 to 20 V RMS)",
                 c->max_output_vrms);
   }
   if (!within(c->output_ohm, 0.0, 120.0)) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "headphone amp output impedance %g ohm is out of range (0 to 120 ohm)",
                 c->output_ohm);
   }
@@ -106,12 +97,12 @@ static GsStatus validate(const GsHpAmpConfig *c, GsError *err)
     return st;
   }
   if (c->clip != GS_HPAMP_CLIP_SOFT && c->clip != GS_HPAMP_CLIP_HARD) {
-    return fail(err, GS_ERR_RANGE, "headphone amp clip %d is not valid (soft or hard)",
+    return gs_fail(err, GS_ERR_RANGE, "headphone amp clip %d is not valid (soft or hard)",
                 (int)c->clip);
   }
   const unsigned os = c->oversample;
   if (os != 0 && os != 1 && os != 2 && os != 4 && os != 8) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "headphone amp oversampling %u is not valid (auto, 1, 2, 4 or 8)", os);
   }
   return GS_OK;
@@ -132,7 +123,7 @@ GsStatus gs_hpamp_new(const GsHpAmpConfig *c, GsHpAmp **out, GsError *err)
   }
   GsHpAmp *a = calloc(1, sizeof(*a));
   if (!a) {
-    return fail(err, GS_ERR_NOMEM, "out of memory creating a headphone amp");
+    return gs_fail(err, GS_ERR_NOMEM, "out of memory creating a headphone amp");
   }
   a->rate_hz = c->rate_hz;
   a->rail_volts = c->max_output_vrms * sqrt(2.0);

@@ -4,6 +4,8 @@
 
 #include "gainstage/preamp.h"
 
+#include "error.h"
+
 #include "dsp/adaa_eq.h"
 #include "dsp/biquad.h"
 #include "dsp/dcblock.h"
@@ -65,17 +67,6 @@ GsPreampConfig gs_preamp_config_default(void)
   };
 }
 
-static GsStatus fail(GsError *err, GsStatus st, const char *fmt, ...)
-{
-  if (err) {
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, args);
-    va_end(args);
-  }
-  return st;
-}
-
 static bool within(double x, double lo, double hi)
 {
   return x >= lo && x <= hi;  // false for NaN
@@ -96,21 +87,21 @@ static GsStatus validate(const GsPreampConfig *c, const GsPreampInfo **info, GsE
   if (!*info) {
     char names[256];
     list_models(names, sizeof(names));
-    return fail(err, GS_ERR_UNKNOWN, "unknown model '%s' (models: %s)",
+    return gs_fail(err, GS_ERR_UNKNOWN, "unknown model '%s' (models: %s)",
                 c->model ? c->model : "", names);
   }
   const GsPreampInfo *m = *info;
   if (!within(c->rate_hz, 8000.0, 384000.0)) {
-    return fail(err, GS_ERR_RANGE, "sample rate %g Hz is out of range (8000 to 384000 Hz)",
+    return gs_fail(err, GS_ERR_RANGE, "sample rate %g Hz is out of range (8000 to 384000 Hz)",
                 c->rate_hz);
   }
   if (!within(c->gain_db, m->gain_min_db, m->gain_max_db)) {
-    return fail(err, GS_ERR_RANGE, "gain %g dB is out of range for model '%s' (%g to %g dB)",
+    return gs_fail(err, GS_ERR_RANGE, "gain %g dB is out of range for model '%s' (%g to %g dB)",
                 c->gain_db, m->name, m->gain_min_db, m->gain_max_db);
   }
   const double hpf_max = fmin(1000.0, 0.45 * c->rate_hz);
   if (c->hpf_hz != 0.0 && !within(c->hpf_hz, 10.0, hpf_max)) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "high-pass frequency %g Hz is out of range (10 to %g Hz, or 0 for off)",
                 c->hpf_hz, hpf_max);
   }
@@ -118,19 +109,19 @@ static GsStatus validate(const GsPreampConfig *c, const GsPreampInfo **info, GsE
   static const char *const tone_names[3] = {"bass", "mid", "treble"};
   for (int i = 0; i < 3; ++i) {
     if (!m->has_tone && tone[i] != 0.0) {
-      return fail(err, GS_ERR_USAGE,
+      return gs_fail(err, GS_ERR_USAGE,
                   "model '%s' has no tone controls (%s needs model bass or guitar)", m->name,
                   tone_names[i]);
     }
     if (m->has_tone && !within(tone[i], -m->tone_range_db - TONE_RANGE_EPS,
                                m->tone_range_db + TONE_RANGE_EPS)) {
-      return fail(err, GS_ERR_RANGE, "%s %g dB is out of range (-%g to +%g dB)", tone_names[i],
+      return gs_fail(err, GS_ERR_RANGE, "%s %g dB is out of range (-%g to +%g dB)", tone_names[i],
                   tone[i], m->tone_range_db, m->tone_range_db);
     }
   }
   const unsigned os = c->oversample;
   if (os != 0 && os != 1 && os != 2 && os != 4 && os != 8) {
-    return fail(err, GS_ERR_RANGE, "oversampling %u is not valid (auto, 1, 2, 4 or 8)", os);
+    return gs_fail(err, GS_ERR_RANGE, "oversampling %u is not valid (auto, 1, 2, 4 or 8)", os);
   }
   return GS_OK;
 }
@@ -213,7 +204,7 @@ GsStatus gs_preamp_new(const GsPreampConfig *config, GsPreamp **out, GsError *er
   }
   GsPreamp *p = calloc(1, sizeof(*p));
   if (!p) {
-    return fail(err, GS_ERR_NOMEM, "out of memory creating a '%s' strip", info->name);
+    return gs_fail(err, GS_ERR_NOMEM, "out of memory creating a '%s' strip", info->name);
   }
   setup(p, config, gs_model_def(info));
   *out = p;

@@ -5,6 +5,8 @@
 
 #include "gainstage/source.h"
 
+#include "error.h"
+
 #include "dsp/biquad.h"
 #include "dsp/gain.h"
 #include "dsp/generator.h"
@@ -104,17 +106,6 @@ double gs_line_nominal_dbu(GsLineNominal nominal)
   return nominal == GS_LINE_CONSUMER ? -10.0 - 20.0 * log10(GS_DBU_REF_VOLTS) : 4.0;
 }
 
-static GsStatus fail(GsError *err, GsStatus st, const char *fmt, ...)
-{
-  if (err) {
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, args);
-    va_end(args);
-  }
-  return st;
-}
-
 static bool within(double x, double lo, double hi)
 {
   return x >= lo && x <= hi;  // false for NaN
@@ -154,7 +145,7 @@ static GsStatus validate_mic(const GsSourceConfig *c, Figures *f, GsError *err)
     if (!m) {
       char names[256];
       list_mics(names, sizeof(names));
-      return fail(err, GS_ERR_UNKNOWN, "unknown microphone '%s' (microphones: %s)", c->mic,
+      return gs_fail(err, GS_ERR_UNKNOWN, "unknown microphone '%s' (microphones: %s)", c->mic,
                   names);
     }
     f->mic_type = m->type;
@@ -165,17 +156,17 @@ static GsStatus validate_mic(const GsSourceConfig *c, Figures *f, GsError *err)
   }
   if (c->mic_type != GS_MIC_DYNAMIC && c->mic_type != GS_MIC_CONDENSER &&
       c->mic_type != GS_MIC_RIBBON) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "microphone type %d is not valid (dynamic, condenser or ribbon)",
                 (int)c->mic_type);
   }
   if (!within(c->sens_mv_per_pa, 0.1, 100.0)) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "microphone sensitivity %g mV/Pa is out of range (0.1 to 100 mV/Pa)",
                 c->sens_mv_per_pa);
   }
   if (!within(c->self_noise_db_a, 0.0, 40.0)) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "microphone self-noise %g dB(A) is out of range (0 to 40 dB SPL A-weighted)",
                 c->self_noise_db_a);
   }
@@ -193,27 +184,27 @@ static GsStatus validate_pickup(const GsSourceConfig *c, Figures *f, GsError *er
     if (!p) {
       char names[256];
       list_pickups(names, sizeof(names));
-      return fail(err, GS_ERR_UNKNOWN, "unknown pickup '%s' (pickups: %s)", c->pickup, names);
+      return gs_fail(err, GS_ERR_UNKNOWN, "unknown pickup '%s' (pickups: %s)", c->pickup, names);
     }
     f->pickup = *p;
     f->name = p->name;
   } else {
     if (!within(c->inductance_h, 0.1, 20.0)) {
-      return fail(err, GS_ERR_RANGE, "pickup inductance %g H is out of range (0.1 to 20 H)",
+      return gs_fail(err, GS_ERR_RANGE, "pickup inductance %g H is out of range (0.1 to 20 H)",
                   c->inductance_h);
     }
     if (!within(c->resistance_ohm, 100.0, 50000.0)) {
-      return fail(err, GS_ERR_RANGE,
+      return gs_fail(err, GS_ERR_RANGE,
                   "pickup resistance %g ohm is out of range (100 to 50000 ohm)",
                   c->resistance_ohm);
     }
     if (!within(c->winding_pf, 10.0, 1000.0)) {
-      return fail(err, GS_ERR_RANGE,
+      return gs_fail(err, GS_ERR_RANGE,
                   "pickup winding capacitance %g pF is out of range (10 to 1000 pF)",
                   c->winding_pf);
     }
     if (c->pots_ohm != 0.0 && !within(c->pots_ohm, 1e4, 1e7)) {
-      return fail(err, GS_ERR_RANGE,
+      return gs_fail(err, GS_ERR_RANGE,
                   "instrument pots %g ohm are out of range (10000 to 10000000 ohm, or 0 for "
                   "none)",
                   c->pots_ohm);
@@ -226,11 +217,11 @@ static GsStatus validate_pickup(const GsSourceConfig *c, Figures *f, GsError *er
     f->name = NULL;
   }
   if (!within(c->cable_pf, 0.0, 5000.0)) {
-    return fail(err, GS_ERR_RANGE, "cable capacitance %g pF is out of range (0 to 5000 pF)",
+    return gs_fail(err, GS_ERR_RANGE, "cable capacitance %g pF is out of range (0 to 5000 pF)",
                 c->cable_pf);
   }
   if (!within(c->input_ohm, 1e3, 1e7)) {
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "input impedance %g ohm is out of range (1000 to 10000000 ohm)", c->input_ohm);
   }
   return GS_OK;
@@ -241,7 +232,7 @@ static GsStatus validate_frequency(const char *what, double freq_hz, double rate
 {
   const double hi = 0.49 * rate_hz;
   if (!within(freq_hz, lo_hz, hi)) {
-    return fail(err, GS_ERR_RANGE, "%s %g Hz is out of range (%g to %g Hz at %g Hz)", what,
+    return gs_fail(err, GS_ERR_RANGE, "%s %g Hz is out of range (%g to %g Hz at %g Hz)", what,
                 freq_hz, lo_hz, hi, rate_hz);
   }
   return GS_OK;
@@ -255,12 +246,12 @@ static GsStatus validate_signal(const GsSourceConfig *c, GsError *err)
                                                                         : "an instrument";
   if (c->samples) {
     if (c->n_samples == 0) {
-      return fail(err, GS_ERR_RANGE, "samples: none given (a file-backed source needs at "
+      return gs_fail(err, GS_ERR_RANGE, "samples: none given (a file-backed source needs at "
                                      "least one sample)");
     }
     const double lo = mic ? 60.0 : -60.0, hi = mic ? 160.0 : 40.0;
     if (!within(c->fullscale_level, lo, hi)) {
-      return fail(err, GS_ERR_RANGE,
+      return gs_fail(err, GS_ERR_RANGE,
                   "calibration 0 dBFS = %g %s is out of range (%g to %g %s for %s)",
                   c->fullscale_level, unit, lo, hi, unit, kind);
     }
@@ -280,7 +271,7 @@ static GsStatus validate_signal(const GsSourceConfig *c, GsError *err)
       return st;
     }
     if (!within(g->duration_s, 0.01, 3600.0)) {
-      return fail(err, GS_ERR_RANGE, "sweep duration %g s is out of range (0.01 to 3600 s)",
+      return gs_fail(err, GS_ERR_RANGE, "sweep duration %g s is out of range (0.01 to 3600 s)",
                   g->duration_s);
     }
     break;
@@ -288,12 +279,12 @@ static GsStatus validate_signal(const GsSourceConfig *c, GsError *err)
     break;
   case GS_GEN_CLICK:
     if (!within(g->tempo_bpm, 1.0, 1000.0)) {
-      return fail(err, GS_ERR_RANGE, "click tempo %g bpm is out of range (1 to 1000 bpm)",
+      return gs_fail(err, GS_ERR_RANGE, "click tempo %g bpm is out of range (1 to 1000 bpm)",
                   g->tempo_bpm);
     }
     break;
   default:
-    return fail(err, GS_ERR_RANGE,
+    return gs_fail(err, GS_ERR_RANGE,
                 "generator %d is not valid (silence, sine, sweep, pink or click)",
                 (int)g->kind);
   }
@@ -302,7 +293,7 @@ static GsStatus validate_signal(const GsSourceConfig *c, GsError *err)
   }
   const double lo = mic ? -40.0 : -120.0, hi = mic ? 160.0 : 30.0;
   if (!within(g->level, lo, hi)) {
-    return fail(err, GS_ERR_RANGE, "generator level %g %s is out of range (%g to %g %s for %s)",
+    return gs_fail(err, GS_ERR_RANGE, "generator level %g %s is out of range (%g to %g %s for %s)",
                 g->level, unit, lo, hi, unit, kind);
   }
   return GS_OK;
@@ -312,7 +303,7 @@ static GsStatus validate(const GsSourceConfig *c, Figures *f, GsError *err)
 {
   memset(f, 0, sizeof(*f));
   if (!within(c->rate_hz, 8000.0, 384000.0)) {
-    return fail(err, GS_ERR_RANGE, "sample rate %g Hz is out of range (8000 to 384000 Hz)",
+    return gs_fail(err, GS_ERR_RANGE, "sample rate %g Hz is out of range (8000 to 384000 Hz)",
                 c->rate_hz);
   }
   GsStatus st = GS_OK;
@@ -325,12 +316,12 @@ static GsStatus validate(const GsSourceConfig *c, Figures *f, GsError *err)
     break;
   case GS_SOURCE_LINE:
     if (c->nominal != GS_LINE_PRO && c->nominal != GS_LINE_CONSUMER) {
-      return fail(err, GS_ERR_RANGE,
+      return gs_fail(err, GS_ERR_RANGE,
                   "line nominal level %d is not valid (+4 dBu or -10 dBV)", (int)c->nominal);
     }
     break;
   default:
-    return fail(err, GS_ERR_RANGE, "source kind %d is not valid (mic, instrument or line)",
+    return gs_fail(err, GS_ERR_RANGE, "source kind %d is not valid (mic, instrument or line)",
                 (int)c->kind);
   }
   return st ? st : validate_signal(c, err);
@@ -445,13 +436,13 @@ GsStatus gs_source_new(const GsSourceConfig *config, GsSource **out, GsError *er
   }
   GsSource *s = calloc(1, sizeof(*s));
   if (!s) {
-    return fail(err, GS_ERR_NOMEM, "out of memory creating a source");
+    return gs_fail(err, GS_ERR_NOMEM, "out of memory creating a source");
   }
   if (config->samples) {
     s->samples = calloc(config->n_samples, sizeof(float));
     if (!s->samples) {
       free(s);
-      return fail(err, GS_ERR_NOMEM, "out of memory copying %zu samples for a source",
+      return gs_fail(err, GS_ERR_NOMEM, "out of memory copying %zu samples for a source",
                   config->n_samples);
     }
   }

@@ -3,6 +3,8 @@
 
 #include "session/doc.h"
 
+#include "error.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -12,19 +14,6 @@
 #include <yaml.h>
 
 #define MAX_FILE_BYTES (16u << 20)  // a session is a few kilobytes; refuse the absurd
-
-static GsStatus say(GsError *err, GsStatus st, const char *fmt, ...)
-  __attribute__((format(printf, 3, 4)));
-static GsStatus say(GsError *err, GsStatus st, const char *fmt, ...)
-{
-  if (err) {
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, args);
-    va_end(args);
-  }
-  return st;
-}
 
 static void node_free(GsNode *n)
 {
@@ -72,12 +61,12 @@ GsStatus gs_doc_parse(const char *path, const char *text, size_t size, GsDoc *do
   *doc = (GsDoc){0};
   doc->path = strdup(path);
   if (!doc->path) {
-    return say(err, GS_ERR_NOMEM, "%s: out of memory", path);
+    return gs_fail(err, GS_ERR_NOMEM, "%s: out of memory", path);
   }
   yaml_parser_t parser;
   if (!yaml_parser_initialize(&parser)) {
     gs_doc_free(doc);
-    return say(err, GS_ERR_NOMEM, "%s: out of memory", path);
+    return gs_fail(err, GS_ERR_NOMEM, "%s: out of memory", path);
   }
   yaml_parser_set_input_string(&parser, (const unsigned char *)text, size);
 
@@ -88,7 +77,7 @@ GsStatus gs_doc_parse(const char *path, const char *text, size_t size, GsDoc *do
   while (!done && st == GS_OK) {
     yaml_event_t ev;
     if (!yaml_parser_parse(&parser, &ev)) {
-      st = say(err, GS_ERR_FORMAT, "%s:%zu:%zu: %s", path, parser.problem_mark.line + 1,
+      st = gs_fail(err, GS_ERR_FORMAT, "%s:%zu:%zu: %s", path, parser.problem_mark.line + 1,
                parser.problem_mark.column + 1, parser.problem ? parser.problem : "not YAML");
       break;
     }
@@ -98,12 +87,12 @@ GsStatus gs_doc_parse(const char *path, const char *text, size_t size, GsDoc *do
     case YAML_STREAM_END_EVENT: done = true; break;
     case YAML_DOCUMENT_START_EVENT:
       if (++n_documents > 1) {
-        st = say(err, GS_ERR_FORMAT, "%s:%u: a session is one YAML document (found a second)",
+        st = gs_fail(err, GS_ERR_FORMAT, "%s:%u: a session is one YAML document (found a second)",
                  path, line);
       }
       break;
     case YAML_ALIAS_EVENT:
-      st = say(err, GS_ERR_FORMAT, "%s:%u: aliases (*name) are not allowed in a session", path,
+      st = gs_fail(err, GS_ERR_FORMAT, "%s:%u: aliases (*name) are not allowed in a session", path,
                line);
       break;
     case YAML_SCALAR_EVENT:
@@ -114,12 +103,12 @@ GsStatus gs_doc_parse(const char *path, const char *text, size_t size, GsDoc *do
                                     ? ev.data.sequence_start.anchor
                                     : ev.data.mapping_start.anchor;
       if (anchor) {
-        st = say(err, GS_ERR_FORMAT, "%s:%u: anchors (&%s) are not allowed in a session", path,
+        st = gs_fail(err, GS_ERR_FORMAT, "%s:%u: anchors (&%s) are not allowed in a session", path,
                  line, (const char *)anchor);
         break;
       }
       if (++n_nodes > GS_DOC_MAX_NODES) {
-        st = say(err, GS_ERR_FORMAT, "%s:%u: more than %d values: not a session", path, line,
+        st = gs_fail(err, GS_ERR_FORMAT, "%s:%u: more than %d values: not a session", path, line,
                  GS_DOC_MAX_NODES);
         break;
       }
@@ -135,19 +124,19 @@ GsStatus gs_doc_parse(const char *path, const char *text, size_t size, GsDoc *do
         }
       }
       if (!node) {
-        st = say(err, GS_ERR_NOMEM, "%s: out of memory", path);
+        st = gs_fail(err, GS_ERR_NOMEM, "%s: out of memory", path);
         break;
       }
       if (depth == 0) {
         doc->root = node;
       } else if (!add_child(stack[depth - 1], node)) {
         node_free(node);
-        st = say(err, GS_ERR_NOMEM, "%s: out of memory", path);
+        st = gs_fail(err, GS_ERR_NOMEM, "%s: out of memory", path);
         break;
       }
       if (kind != GS_NODE_SCALAR) {
         if (depth == GS_DOC_MAX_DEPTH) {
-          st = say(err, GS_ERR_FORMAT, "%s:%u: nested more than %d deep: not a session", path,
+          st = gs_fail(err, GS_ERR_FORMAT, "%s:%u: nested more than %d deep: not a session", path,
                    line, GS_DOC_MAX_DEPTH);
           break;
         }
@@ -179,21 +168,21 @@ GsStatus gs_doc_load(const char *path, GsDoc *doc, GsError *err)
   *doc = (GsDoc){0};
   FILE *f = fopen(path, "rb");
   if (!f) {
-    return say(err, GS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    return gs_fail(err, GS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
   }
   char *text = malloc(MAX_FILE_BYTES + 1);
   if (!text) {
     fclose(f);
-    return say(err, GS_ERR_NOMEM, "%s: out of memory", path);
+    return gs_fail(err, GS_ERR_NOMEM, "%s: out of memory", path);
   }
   const size_t size = fread(text, 1, MAX_FILE_BYTES + 1, f);
   const bool read_error = ferror(f);
   fclose(f);
   GsStatus st;
   if (read_error) {
-    st = say(err, GS_ERR_IO, "%s: cannot read it", path);
+    st = gs_fail(err, GS_ERR_IO, "%s: cannot read it", path);
   } else if (size > MAX_FILE_BYTES) {
-    st = say(err, GS_ERR_FORMAT, "%s: larger than %u MiB: not a session", path,
+    st = gs_fail(err, GS_ERR_FORMAT, "%s: larger than %u MiB: not a session", path,
              MAX_FILE_BYTES >> 20);
   } else {
     st = gs_doc_parse(path, text, size, doc, err);
