@@ -33,7 +33,15 @@ typedef struct {
   unsigned channel;       ///< GS_PLAY_FILE: 0 for the first
   const char *band_part;  ///< GS_PLAY_BAND: "kick", "vocal", ...
   bool armed;             ///< recorded as a track
+  bool auto_gain;         ///< render sets the gain so the peaks land at the target
 } GsSessionInput;
+
+/// What a mix drives, beyond the engine's mix: headphones on a headphone amp
+/// (for the listening-level estimate), when headphones is not NULL.
+typedef struct {
+  const char *headphones;  ///< a catalogue name (headphones.h), or NULL
+  double amp_volume_db;    ///< the headphone amp's volume
+} GsSessionOutput;
 
 /// A loaded session. Every string points into memory the session owns.
 typedef struct {
@@ -42,8 +50,10 @@ typedef struct {
   double rate_hz;
   unsigned bits;          ///< 16, 24, or 32 for 32-bit float
   double seconds;         ///< render length; 0: the longest file or band part
+  double auto_gain_target_dbfs;  ///< where auto gain puts the peaks (-30 to 0, default -12)
   GsEngineConfig engine;  ///< strips and mixes point into the session
   GsSessionInput *inputs; ///< engine.n_strips of them
+  GsSessionOutput *outputs;  ///< engine.n_mixes of them
   const GsEngineSend *sends;  ///< also in engine.sends
   size_t n_sends;
   void *owned;            ///< the parsed document and the arrays

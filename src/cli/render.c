@@ -11,9 +11,12 @@
 #include "cli/render_report.h"
 #include "cli/soundfile.h"
 #include "cli/trackfile.h"
+#include "gainstage/converter.h"
 #include "gainstage/engine.h"
+#include "gainstage/headphones.h"
 #include "gainstage/session.h"
 #include "gainstage/source.h"
+#include "gainstage/units.h"
 #include "io/audiofile.h"
 
 #include <errno.h>
@@ -35,6 +38,8 @@ static const char usage[] =
   "input and a stereo file for every mix, and reports the gain staging.\n"
   "\n"
   "  -o, --output DIR   folder for the files (default: SESSION without .yaml, plus -render)\n"
+  "      --auto-gain    set every strip's gain so its peaks land at the session's target\n"
+  "                     (auto_gain_target_dbfs, default -12 dBFS)\n"
   "      --seconds S    length (default: the session's, else its longest source)\n"
   "      --format F     wav (default), flac, w64, rf64 or caf\n"
   "      --json         print the report as JSON\n"
@@ -62,6 +67,7 @@ typedef struct {
   double seconds;
   const char *format;
   bool json, quiet;
+  bool auto_gain;   ///< every strip, as if the session said auto_gain: true
 } Options;
 
 // Everything a render holds, released in one place.
@@ -78,6 +84,13 @@ typedef struct {
   GsTrackFile *mixes;   // per mix
   GsRenderReport report;
   unsigned n_in;
+  // Per mix with headphones: a DAC and a headphone amp per side, and the
+  // loudest one-second window at the headphones so far.
+  GsDac **dac;
+  GsHpAmp **amp;
+  float *volts;
+  double *window_sum, *window_max, *peak_v;
+  uint64_t *window_n;
 } Render;
 
 static void render_free(Render *r)
@@ -101,6 +114,17 @@ static void render_free(Render *r)
   for (unsigned m = 0; r->mixes && m < ec->n_mixes; ++m) {
     gs_trackfile_abort(&r->mixes[m]);
   }
+  for (unsigned m = 0; r->dac && m < 2 * ec->n_mixes; ++m) {
+    gs_dac_free(r->dac[m]);
+    gs_hpamp_free(r->amp[m]);
+  }
+  free(r->dac);
+  free(r->amp);
+  free(r->volts);
+  free(r->window_sum);
+  free(r->window_max);
+  free(r->window_n);
+  free(r->peak_v);
   free(r->sources);
   free(r->in);
   free(r->cap);
@@ -120,6 +144,7 @@ static int parse_options(Options *o, int argc, char **argv)
     {"output", required_argument, NULL, 'o'}, {"seconds", required_argument, NULL, 's'},
     {"format", required_argument, NULL, 'f'}, {"json", no_argument, NULL, 'j'},
     {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+    {"auto-gain", no_argument, NULL, 'a'},
     {NULL, 0, NULL, 0},
   };
   *o = (Options){.format = "wav"};
@@ -132,6 +157,7 @@ static int parse_options(Options *o, int argc, char **argv)
     case 'f': o->format = optarg; break;
     case 'j': o->json = true; break;
     case 'q': o->quiet = true; break;
+    case 'a': o->auto_gain = true; break;
     case 'h': fputs(usage, stdout); return 0;
     case 's': {
       char *end = NULL;
@@ -338,6 +364,163 @@ static GsStatus write_html(const Render *r, const char *dir, GsError *err)
   return st;
 }
 
+// Auto gain, offline: listens to the whole source first (as a hardware Auto
+// Gain listens for some seconds) and sets the gain that puts its peak at the
+// target, within what the input and the preamp offer; says what it did.
+static void auto_gain(Render *r, bool all, uint64_t total)
+{
+  GsSession *s = &r->session;
+  GsStripConfig *strips = (GsStripConfig *)(uintptr_t)s->engine.strips;  // the render's own copy
+  const unsigned n_strips = s->engine.n_strips;
+  double *peak = calloc(n_strips + 1, sizeof(double));
+  if (!peak) {
+    return;
+  }
+  float scratch[1024];
+  for (unsigned i = 0; i < n_strips; ++i) {
+    if (!all && !s->inputs[i].auto_gain) {
+      continue;
+    }
+    for (uint64_t done = 0; done < total;) {
+      const uint32_t n = total - done < 1024 ? (uint32_t)(total - done) : 1024;
+      gs_source_process(r->sources[i], scratch, n);
+      for (uint32_t k = 0; k < n; ++k) {
+        peak[i] = fmax(peak[i], fabs((double)scratch[k]));
+      }
+      done += n;
+    }
+    gs_source_reset(r->sources[i]);
+  }
+  // A linked pair gets one gain, set by the louder side.
+  for (unsigned i = 0; i + 1 < n_strips; ++i) {
+    if (strips[i].link_next) {
+      peak[i] = peak[i + 1] = fmax(peak[i], peak[i + 1]);
+    }
+  }
+  const double fs_volts = gs_fullscale_volts(s->engine.adc_ref_dbu);
+  for (unsigned i = 0; i < n_strips; ++i) {
+    if (!all && !s->inputs[i].auto_gain) {
+      continue;
+    }
+    GsStripConfig *sc = &strips[i];
+    if (!(peak[i] > 0.0)) {
+      gs_render_report_note(&r->report, "auto gain: strip %u (%s): no signal, gain left at %g dB",
+                            i + 1, sc->name, sc->preamp.gain_db);
+      continue;
+    }
+    double lo, hi;
+    gs_input_type_gain_range(sc->type, &lo, &hi);
+    const GsPreampInfo *model = gs_preamp_model_find(sc->preamp.model);
+    lo = fmax(lo, model->gain_min_db);
+    hi = fmin(hi, model->gain_max_db);
+    const double pad = sc->preamp.pad ? 0.1 : 1.0;
+    const double at_0db = 20.0 * log10(peak[i] * pad / fs_volts);  // peak dBFS at 0 dB of gain
+    const double target = s->auto_gain_target_dbfs;
+    const double want = round((target - at_0db) * 2.0) / 2.0;  // half-dB steps, as a knob
+    const double gain = fmin(hi, fmax(lo, want));
+    sc->preamp.gain_db = gain;
+    if (gain == want) {
+      gs_render_report_note(&r->report, "auto gain: strip %u (%s): %.1f dB puts the peaks at %.1f "
+                            "dBFS", i + 1, sc->name, gain, at_0db + gain);
+    } else if (gain < want) {
+      gs_render_report_note(&r->report, "auto gain: strip %u (%s): at its %.0f dB maximum the "
+                            "peaks reach only %.1f dBFS (target %.1f): the source is quiet for "
+                            "this input", i + 1, sc->name, gain, at_0db + gain, target);
+    } else {
+      gs_render_report_note(&r->report, "auto gain: strip %u (%s): even at %.0f dB the peaks "
+                            "reach %.1f dBFS (target %.1f): engage the pad", i + 1, sc->name,
+                            gain, at_0db + gain, target);
+    }
+  }
+  free(peak);
+}
+
+// A DAC and a headphone amp for each side of every mix that drives
+// headphones.
+static GsStatus make_headphones(Render *r, uint32_t block, GsError *err)
+{
+  const GsSession *s = &r->session;
+  const unsigned n = 2 * s->engine.n_mixes;
+  r->dac = calloc(n + 1, sizeof(*r->dac));
+  r->amp = calloc(n + 1, sizeof(*r->amp));
+  r->volts = malloc(sizeof(float) * block);
+  r->window_sum = calloc(n / 2 + 1, sizeof(double));
+  r->window_max = calloc(n / 2 + 1, sizeof(double));
+  r->window_n = calloc(n / 2 + 1, sizeof(uint64_t));
+  r->peak_v = calloc(n / 2 + 1, sizeof(double));
+  if (!r->dac || !r->amp || !r->volts || !r->window_sum || !r->window_max || !r->window_n ||
+      !r->peak_v) {
+    return GS_ERR_NOMEM;
+  }
+  for (unsigned m = 0; m < s->engine.n_mixes; ++m) {
+    const GsHeadphones *hp = s->outputs[m].headphones
+                               ? gs_headphones_find(s->outputs[m].headphones)
+                               : NULL;
+    if (!hp) {
+      continue;
+    }
+    for (unsigned side = 0; side < 2; ++side) {
+      GsDacConfig dc = gs_dac_config_default();
+      dc.ref_dbu = s->engine.adc_ref_dbu;
+      dc.rate_hz = s->rate_hz;
+      GsHpAmpConfig ac = gs_hpamp_config_default();
+      ac.rate_hz = s->rate_hz;
+      ac.volume_db = s->outputs[m].amp_volume_db;
+      ac.load_ohm = hp->impedance_ohm;
+      GsStatus st = gs_dac_new(&dc, &r->dac[2 * m + side], err);
+      if (!st) {
+        st = gs_hpamp_new(&ac, &r->amp[2 * m + side], err);
+      }
+      if (st) {
+        return st;
+      }
+    }
+  }
+  return GS_OK;
+}
+
+// Measures what mix m's headphones get for this block.
+static void listen(Render *r, unsigned m, uint32_t n)
+{
+  if (!r->dac[2 * m]) {
+    return;
+  }
+  const uint64_t window = (uint64_t)r->session.rate_hz;  // one second
+  for (unsigned side = 0; side < 2; ++side) {
+    gs_dac_process(r->dac[2 * m + side], r->mix[2 * m + side], r->volts, n);
+    gs_hpamp_process(r->amp[2 * m + side], r->volts, r->volts, n);
+    for (uint32_t i = 0; i < n; ++i) {
+      const double v = r->volts[i];
+      r->window_sum[m] += 0.5 * v * v;  // the mean of both sides' power
+      r->peak_v[m] = fmax(r->peak_v[m], fabs(v));
+    }
+  }
+  r->window_n[m] += n;
+  if (r->window_n[m] >= window) {
+    r->window_max[m] = fmax(r->window_max[m], r->window_sum[m] / (double)r->window_n[m]);
+    r->window_sum[m] = 0.0;
+    r->window_n[m] = 0;
+  }
+}
+
+static void listen_finish(Render *r)
+{
+  const GsSession *s = &r->session;
+  for (unsigned m = 0; m < s->engine.n_mixes; ++m) {
+    if (!r->dac[2 * m]) {
+      continue;
+    }
+    if (r->window_n[m]) {  // a render shorter than a second, or its last part
+      r->window_max[m] =
+        fmax(r->window_max[m], r->window_sum[m] / (double)r->window_n[m]);
+    }
+    const GsHeadphones *hp = gs_headphones_find(s->outputs[m].headphones);
+    r->report.listen[m] = gs_listen_level(hp, sqrt(r->window_max[m]), r->peak_v[m]);
+    gs_listen_message(&r->report.listen[m], s->engine.mixes[m].name, r->report.listen_msg[m],
+                      sizeof(r->report.listen_msg[m]));
+  }
+}
+
 // Runs the whole render; returns an exit status.
 static int run(Render *r, const Options *o, const char *dir, const char *ext, int major)
 {
@@ -355,6 +538,7 @@ static int run(Render *r, const Options *o, const char *dir, const char *ext, in
                          : longest_s > 0  ? longest_s
                                           : DEFAULT_SECONDS;
   const uint64_t total = (uint64_t)llround(seconds * s->rate_hz);
+  auto_gain(r, o->auto_gain, total);
   GsEngineConfig config = *ec;
   config.adc_noise = true;
   if ((st = gs_engine_new(&config, &r->engine, &err))) {
@@ -362,6 +546,9 @@ static int run(Render *r, const Options *o, const char *dir, const char *ext, in
   }
   if (make_buffers(r, block) || gs_render_report_meters(&r->report, s, r->engine, &err)) {
     return bad("out of memory");
+  }
+  if ((st = make_headphones(r, block, &err))) {
+    return st == GS_ERR_NOMEM ? bad("out of memory") : bad("%s", err.message);
   }
   if (mkdir(dir, 0755) && errno != EEXIST) {
     return bad("%s: cannot create the output folder: %s", dir, strerror(errno));
@@ -393,6 +580,7 @@ static int run(Render *r, const Options *o, const char *dir, const char *ext, in
         r->frames[2 * i + 1] = r->mix[2 * m + 1][i];
       }
       gs_render_report_mix(&r->report, m, r->frames, n);
+      listen(r, m, n);
       if (gs_trackfile_write(&r->mixes[m], r->frames, n, &err)) {
         gs_progress_finish(&progress);
         fprintf(stderr, "gainstage render: %s\n", err.message);
@@ -420,6 +608,7 @@ static int run(Render *r, const Options *o, const char *dir, const char *ext, in
       return 1;
     }
   }
+  listen_finish(r);
   gs_render_report_finish(&r->report, seconds, dir);
   if (write_html(r, dir, &err)) {
     fprintf(stderr, "gainstage render: %s\n", err.message);

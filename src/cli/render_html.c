@@ -157,6 +157,14 @@ GsStatus gs_render_report_write_html(const GsRenderReport *r, const char *path,
       const char *slash = strrchr(r->mix_file[m], '/');
       put_text(out, slash ? slash + 1 : r->mix_file[m]);
       fputs("</td></tr>", out);
+      if (r->listen_msg[m][0]) {
+        fprintf(out, "<tr><td></td><td colspan=5 class='advice %s'>",
+                r->listen[m].db_spl >= GS_LISTEN_CAUTION_DB_SPL ? "warn" : "ok");
+        put_text(out, s->outputs[m].headphones);
+        fprintf(out, " at %+.0f dB: ", s->outputs[m].amp_volume_db);
+        put_text(out, r->listen_msg[m]);
+        fputs("</td></tr>", out);
+      }
     }
     fputs("</table>", out);
   }

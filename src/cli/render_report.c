@@ -29,7 +29,9 @@ GsStatus gs_render_report_init(GsRenderReport *r, const GsSession *s)
   r->file = calloc(n, sizeof(*r->file));
   r->mix_file = calloc(m, sizeof(*r->mix_file));
   r->warning = calloc(n, sizeof(*r->warning));
-  if (!r->tracks || !r->mixes || !r->source_peak_v || !r->preamp_peak_dbu || !r->clips ||
+  r->listen = calloc(m, sizeof(*r->listen));
+  r->listen_msg = calloc(m, sizeof(*r->listen_msg));
+  if (!r->listen || !r->listen_msg || !r->tracks || !r->mixes || !r->source_peak_v || !r->preamp_peak_dbu || !r->clips ||
       !r->file || !r->mix_file || !r->warning) {
     gs_render_report_free(r);
     return GS_ERR_NOMEM;
@@ -73,6 +75,8 @@ void gs_render_report_free(GsRenderReport *r)
   free(r->file);
   free(r->mix_file);
   free(r->warning);
+  free(r->listen);
+  free(r->listen_msg);
   *r = (GsRenderReport){0};
 }
 
@@ -288,6 +292,12 @@ void gs_render_report_print(const GsRenderReport *r, FILE *out)
       print_db(out, 7, lufs(&r->mixes[m]));
       fprintf(out, "\n");
     }
+    for (unsigned m = 0; m < r->n_mixes; ++m) {
+      if (r->listen_msg[m][0]) {
+        fprintf(out, "  listening level (%s at %+.0f dB, loudest second): %s\n",
+                s->outputs[m].headphones, s->outputs[m].amp_volume_db, r->listen_msg[m]);
+      }
+    }
   }
   fprintf(out, "\n  files in %s/\n", r->dir);
 }
@@ -352,6 +362,12 @@ GsStatus gs_render_report_print_json(const GsRenderReport *r, FILE *out)
     json_object_set_new(o, "peak_dbfs", num(max2(&r->mixes[m], false), 100.0));
     json_object_set_new(o, "true_peak_dbfs", num(max2(&r->mixes[m], true), 100.0));
     json_object_set_new(o, "integrated_lufs", num(lufs(&r->mixes[m]), 10.0));
+    if (r->listen_msg[m][0]) {
+      json_object_set_new(o, "headphones", json_string(s->outputs[m].headphones));
+      json_object_set_new(o, "listen_db_spl", num(r->listen[m].db_spl, 10.0));
+      json_object_set_new(o, "listen_peak_db_spl", num(r->listen[m].peak_db_spl, 10.0));
+      json_object_set_new(o, "listen_warning", json_string(r->listen_msg[m]));
+    }
     json_array_append_new(mixes, o);
   }
   json_object_set_new(root, "mixes", mixes);

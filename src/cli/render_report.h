@@ -7,6 +7,7 @@
 
 #include "cli/report.h"
 #include "gainstage/engine.h"
+#include "gainstage/headphones.h"
 #include "gainstage/session.h"
 
 #include <stdint.h>
@@ -25,6 +26,8 @@ typedef struct {
   char (*file)[512];         ///< per strip: the track written ("" if not armed)
   char (*mix_file)[512];     ///< per mix
   char (*warning)[256];      ///< per strip: a source warning ("" if none)
+  GsListenLevel *listen;     ///< per mix with headphones: the loudest second
+  char (*listen_msg)[256];   ///< per mix: the listening-level line ("" without headphones)
   char note[GS_RENDER_MAX_NOTES][400];
   unsigned n_notes;
   double seconds;

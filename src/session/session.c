@@ -3,6 +3,7 @@
 
 #include "gainstage/session.h"
 
+#include "gainstage/headphones.h"
 #include "session/doc.h"
 
 #include <stdio.h>
@@ -20,21 +21,22 @@ typedef struct {
   GsSessionInput *inputs;
   GsMixConfig *mixes;
   GsEngineSend *sends;
+  GsSessionOutput *outputs;
   char (*labels)[NAME_CHARS + 24];
 } Owned;
 
 static const char *const top_keys[] = {"session", "strips", "returns", "mixes", NULL};
 static const char *const session_keys[] = {"name", "rate_hz", "bits", "block", "adc_ref_dbu",
-                                           "seconds", NULL};
+                                           "seconds", "auto_gain_target_dbfs", NULL};
 static const char *const strip_keys[] = {
   "name", "input", "source", "model", "gain_db", "pad", "phantom", "hpf_hz", "polarity", "mute",
-  "link", "armed", "oversample", "bass_db", "mid_db", "treble_db", "noise", NULL};
+  "link", "armed", "oversample", "bass_db", "mid_db", "treble_db", "noise", "auto_gain", NULL};
 static const char *const source_keys[] = {
   "mic", "pickup", "nominal", "file", "channel", "fullscale", "loop", "generator", "level",
   "freq_hz", "start_hz", "end_hz", "duration_s", "tempo_bpm", "seed", "band", "self_noise",
   "cable_pf", NULL};
 static const char *const mix_keys[] = {"name", "volume_db", "mute", "mono", "dim", "dim_db",
-                                       "sends", NULL};
+                                       "sends", "headphones", "amp_volume_db", NULL};
 static const char *const send_keys[] = {"strip", "return", "level_db", "pan", "mute", "solo",
                                         NULL};
 static const char *const input_names[] = {"mic", "instrument", "line", NULL};
@@ -66,6 +68,7 @@ static void owned_free(Owned *o)
   free(o->inputs);
   free(o->mixes);
   free(o->sends);
+  free(o->outputs);
   free(o->labels);
   free(o);
 }
@@ -271,6 +274,7 @@ static GsStatus read_strip(Owned *o, const GsDoc *doc, const GsNode *node, unsig
   TRY(gs_doc_bool(&ctx, node, "mute", &sc->mute, err));
   TRY(gs_doc_bool(&ctx, node, "link", &sc->link_next, err));
   TRY(gs_doc_bool(&ctx, node, "armed", &in->armed, err));
+  TRY(gs_doc_bool(&ctx, node, "auto_gain", &in->auto_gain, err));
   TRY(gs_doc_bool(&ctx, node, "noise", &sc->preamp.noise, err));
   const GsNode *hpf = gs_doc_get(node, "hpf_hz");
   if (hpf) {
@@ -304,8 +308,8 @@ static GsStatus read_strip(Owned *o, const GsDoc *doc, const GsNode *node, unsig
 }
 
 static GsStatus read_mix(Owned *o, const GsDoc *doc, const GsNode *node, unsigned index,
-                         const GsEngineConfig *ec, GsMixConfig *mc, GsEngineSend **sends,
-                         size_t *n_sends, GsError *err)
+                         const GsEngineConfig *ec, GsMixConfig *mc, GsSessionOutput *output,
+                         GsEngineSend **sends, size_t *n_sends, GsError *err)
 {
   char label[NAME_CHARS + 24];
   snprintf(label, sizeof(label), "mix %u", index + 1);
@@ -322,6 +326,17 @@ static GsStatus read_mix(Owned *o, const GsDoc *doc, const GsNode *node, unsigne
   TRY(gs_doc_bool(&ctx, node, "mute", &mc->mute, err));
   TRY(gs_doc_bool(&ctx, node, "mono", &mc->mono, err));
   TRY(gs_doc_bool(&ctx, node, "dim", &mc->dim, err));
+  const char *phones[16] = {0};
+  for (size_t i = 0; i < gs_headphones_count() && i < 15; ++i) {
+    phones[i] = gs_headphones_info(i)->name;
+  }
+  TRY(gs_doc_string(&ctx, node, "headphones", phones, false, &output->headphones, err));
+  TRY(gs_doc_number(&ctx, node, "amp_volume_db", GS_HPAMP_VOLUME_MIN_DB, GS_HPAMP_VOLUME_MAX_DB,
+                    "dB", false, &output->amp_volume_db, err));
+  if (gs_doc_get(node, "amp_volume_db") && !output->headphones) {
+    return gs_doc_fail(&ctx, gs_doc_get(node, "amp_volume_db"), GS_ERR_USAGE, err,
+                       "amp_volume_db sets the headphone amp: say which headphones too");
+  }
   const GsNode *list = gs_doc_get(node, "sends");
   if (!list) {
     return GS_OK;
@@ -401,6 +416,9 @@ static GsStatus read_session(Owned *o, GsSession *s, GsError *err)
   TRY(gs_doc_number(&ctx, sess, "block", 16.0, 8192.0, "frames", false, &block, err));
   TRY(gs_doc_number(&ctx, sess, "adc_ref_dbu", 4.0, 24.0, "dBu = 0 dBFS", false, &ref, err));
   TRY(gs_doc_number(&ctx, sess, "seconds", 0.0, 3600.0, "s", false, &s->seconds, err));
+  s->auto_gain_target_dbfs = -12.0;
+  TRY(gs_doc_number(&ctx, sess, "auto_gain_target_dbfs", -30.0, 0.0, "dBFS", false,
+                    &s->auto_gain_target_dbfs, err));
   double returns = 0.0;
   TRY(gs_doc_number(&top, doc->root, "returns", 0.0, GS_ENGINE_MAX_STRIPS, "", false, &returns,
                     err));
@@ -465,16 +483,19 @@ static GsStatus read_session(Owned *o, GsSession *s, GsError *err)
                          GS_ENGINE_MAX_MIXES);
     }
     o->mixes = calloc(mixes->n_child + 1, sizeof(*o->mixes));
-    if (!o->mixes) {
+    o->outputs = calloc(mixes->n_child + 1, sizeof(*o->outputs));
+    if (!o->mixes || !o->outputs) {
       return gs_doc_fail(&top, NULL, GS_ERR_NOMEM, err, "out of memory");
     }
     for (unsigned m = 0; m < mixes->n_child; ++m) {
-      TRY(read_mix(o, doc, mixes->child[m], m, ec, &o->mixes[m], &o->sends, &s->n_sends, err));
+      TRY(read_mix(o, doc, mixes->child[m], m, ec, &o->mixes[m], &o->outputs[m], &o->sends,
+                   &s->n_sends, err));
     }
     ec->n_mixes = (unsigned)mixes->n_child;
     ec->mixes = o->mixes;
   }
   s->inputs = o->inputs;
+  s->outputs = o->outputs;
   s->sends = o->sends;
   ec->sends = o->sends;
   ec->n_sends = s->n_sends;

@@ -267,6 +267,70 @@ static void test_file_source_resampled(void **state)
   json_decref(root);
 }
 
+// Auto gain listens to the whole source and puts its peaks at the target; a
+// linked pair gets one gain; a source too quiet for the input says so.
+static void test_auto_gain(void **state)
+{
+  (void)state;
+  write_text("g.yaml",
+             "session: {seconds: 0.5, auto_gain_target_dbfs: -12}\n"
+             "strips:\n"
+             "  - {name: vox, input: mic, phantom: true, armed: true, auto_gain: true,\n"
+             "     source: {mic: condenser-ld, generator: sine, level: 90}}\n"
+             "  - {name: left, input: line, link: true, armed: true,\n"
+             "     source: {generator: sine, level: -10}}\n"
+             "  - {name: right, input: line, armed: true,\n"
+             "     source: {generator: sine, level: -16}}\n"
+             "  - {name: far, input: mic, armed: true,\n"
+             "     source: {mic: ribbon-121, generator: sine, level: 60}}\n");
+  assert_int_equal(run("render --json --auto-gain g.yaml -o g"), 0);
+  json_t *root = report();
+  GS_ASSERT_NEAR(number(strip(root, 0), "peak_dbfs"), -12.0, 0.3);
+  GS_ASSERT_NEAR(number(strip(root, 1), "gain_db"), number(strip(root, 2), "gain_db"), 0.0);
+  GS_ASSERT_NEAR(number(strip(root, 1), "peak_dbfs"), -12.0, 0.3);  // the louder side
+  GS_ASSERT_NEAR(number(strip(root, 2), "peak_dbfs"), -18.0, 0.3);
+  GS_ASSERT_NEAR(number(strip(root, 3), "gain_db"), 66.0, 0.0);     // as far as it goes
+  bool quiet_noted = false;
+  json_t *notes = json_object_get(root, "notes");
+  for (size_t i = 0; i < json_array_size(notes); ++i) {
+    quiet_noted |= strstr(json_string_value(json_array_get(notes, i)),
+                          "strip 4 (far): at its 66 dB maximum") != NULL;
+  }
+  assert_true(quiet_noted);
+  json_decref(root);
+}
+
+// The listening level follows the headphone amp's volume, dB for dB, and
+// warns when it is loud.
+static void test_listening_level(void **state)
+{
+  (void)state;
+  double level[2];
+  for (int k = 0; k < 2; ++k) {
+    char text[1024];
+    snprintf(text, sizeof(text),
+             "session: {seconds: 1.5}\n"
+             "strips:\n"
+             "  - {name: synth, input: line, source: {generator: pink, level: 0}}\n"
+             "mixes:\n"
+             "  - {name: phones, headphones: closed-32, amp_volume_db: %d,\n"
+             "     sends: [{strip: synth, level_db: 0}]}\n",
+             k ? -14 : -20);
+    write_text("h.yaml", text);
+    assert_int_equal(run("render --json h.yaml -o h"), 0);
+    json_t *root = report();
+    json_t *mix = json_array_get(json_object_get(root, "mixes"), 0);
+    level[k] = number(mix, "listen_db_spl");
+    assert_string_equal(json_string_value(json_object_get(mix, "headphones")), "closed-32");
+    assert_non_null(strstr(json_string_value(json_object_get(mix, "listen_warning")), "phones"));
+    json_decref(root);
+  }
+  print_message("listening level: %.1f and %.1f dB SPL\n", level[0], level[1]);
+  GS_ASSERT_NEAR(level[1] - level[0], 6.0, 0.2);
+  GS_ASSERT_ABOVE(level[0], 40.0);
+  GS_ASSERT_BELOW(level[1], 130.0);
+}
+
 // The demo: eight tracks, two mixes, the report page, in seconds.
 static void test_demo(void **state)
 {
@@ -313,6 +377,8 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_tracks_are_aligned),
     cmocka_unit_test(test_bad_sessions_write_nothing),
     cmocka_unit_test(test_file_source_resampled),
+    cmocka_unit_test(test_auto_gain),
+    cmocka_unit_test(test_listening_level),
     cmocka_unit_test(test_demo),
   };
   const int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,6 +90,11 @@ static void test_mistakes(void **state)
          "a send from a return, but the session has none");
   expect("mixes:\n  - name: phones\n    volume_db: 20\n", "volume_db 20 is out of range");
   expect("mixes:\n  - {name: phones, sends: {vox: 0}}\n", "sends must be a list");
+  expect("mixes:\n  - {name: phones, amp_volume_db: -6}\n",
+         "amp_volume_db sets the headphone amp: say which headphones too");
+  expect("mixes:\n  - {name: phones, headphones: earbuds}\n",
+         "headphones 'earbuds' is not known (valid: closed-32,");
+  expect("    auto_gain: maybe\n", "auto_gain 'maybe' is not true or false");
   expect("extra: 1\n", "s.yaml:5: unknown key 'extra' (valid: session, strips, returns, mixes)");
   GsSession s;
   GsError err;
