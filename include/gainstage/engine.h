@@ -132,6 +132,8 @@ typedef struct {
   float rms_dbfs;         ///< over the last 300 ms
   float input_peak_dbu;   ///< before the converter, at the preamp's output
   uint64_t clips;         ///< samples clipped at the converter since the start
+  float momentary_lufs;   ///< EBU R128 momentary (400 ms), -200 until it has 400 ms
+  float shortterm_lufs;   ///< EBU R128 short-term (3 s), -200 until it has 3 s
 } GsStripMeters;
 
 /// Copies strip's latest meters. Any thread; never blocks the audio thread.

@@ -372,6 +372,7 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
     strip->mute = sc->mute;
     strip->phantom = sc->phantom;
     strip->link_next = sc->link_next;
+    gs_meter_state_init(&strip->meter, c->rate_hz);
     GsAdcConfig ac = gs_adc_config_default();
     ac.ref_dbu = c->adc_ref_dbu;
     ac.rate_hz = c->rate_hz;
@@ -670,7 +671,8 @@ void gs_engine_strip_meters(const GsEngine *e, unsigned strip, GsStripMeters *ou
 {
   if (strip >= e->n_strips) {
     *out = (GsStripMeters){.peak_dbfs = -200.0f, .peak_hold_dbfs = -200.0f, .rms_dbfs = -200.0f,
-                           .input_peak_dbu = -200.0f};
+                           .input_peak_dbu = -200.0f, .momentary_lufs = -200.0f,
+                           .shortterm_lufs = -200.0f};
     return;
   }
   gs_meter_read(&e->slot[strip], out);

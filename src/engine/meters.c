@@ -30,9 +30,10 @@ static float to_db(double x)
   return x > 1e-10 ? (float)(20.0 * log10(x)) : -200.0f;
 }
 
-void gs_meter_state_reset(GsMeterState *m)
+void gs_meter_state_init(GsMeterState *m, double rate_hz)
 {
   *m = (GsMeterState){0};
+  gs_loudness_init(&m->loudness, rate_hz, 1);  // rate already checked by the engine
 }
 
 void gs_meter_state_add(GsMeterState *m, const float *samples, const float *volts, uint32_t n,
@@ -52,6 +53,7 @@ void gs_meter_state_add(GsMeterState *m, const float *samples, const float *volt
   m->mean_square += w * (sum / (n ? n : 1) - m->mean_square);
   m->block_peak = peak;
   m->input_peak_v = in_peak;
+  gs_loudness_add_frames(&m->loudness, samples, n);
   m->hold_age_s += (float)(n / rate_hz);
   if (peak >= m->hold || m->hold_age_s > HOLD_TIME_S) {
     m->hold = peak;
@@ -71,6 +73,12 @@ void gs_meter_publish(GsMeterState *m, GsMeterSlot *slot)
   const double dbu = gs_volts_to_dbu(m->input_peak_v / sqrt(2.0));
   atomic_store_explicit(&slot->input_peak, bits((float)dbu), memory_order_relaxed);
   atomic_store_explicit(&slot->clips, m->clips, memory_order_relaxed);
+  const double mom = gs_loudness_momentary(&m->loudness);
+  const double st = gs_loudness_shortterm(&m->loudness);
+  atomic_store_explicit(&slot->momentary, bits(mom > -200.0 ? (float)mom : -200.0f),
+                        memory_order_relaxed);
+  atomic_store_explicit(&slot->shortterm, bits(st > -200.0 ? (float)st : -200.0f),
+                        memory_order_relaxed);
   atomic_store_explicit(&slot->seq, seq + 2, memory_order_release);
   m->block_peak = 0.0f;
   m->input_peak_v = 0.0f;
@@ -86,6 +94,8 @@ void gs_meter_read(const GsMeterSlot *slot, GsStripMeters *out)
     out->rms_dbfs = from_bits(atomic_load_explicit(&s->rms, memory_order_relaxed));
     out->input_peak_dbu = from_bits(atomic_load_explicit(&s->input_peak, memory_order_relaxed));
     out->clips = atomic_load_explicit(&s->clips, memory_order_relaxed);
+    out->momentary_lufs = from_bits(atomic_load_explicit(&s->momentary, memory_order_relaxed));
+    out->shortterm_lufs = from_bits(atomic_load_explicit(&s->shortterm, memory_order_relaxed));
     atomic_thread_fence(memory_order_acquire);
     const uint32_t after = atomic_load_explicit(&s->seq, memory_order_relaxed);
     if (before == after && !(before & 1u)) {

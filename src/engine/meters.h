@@ -5,6 +5,7 @@
 #ifndef GS_ENGINE_METERS_H
 #define GS_ENGINE_METERS_H
 
+#include "dsp/loudness.h"
 #include "gainstage/engine.h"
 #include "gainstage/realtime.h"
 
@@ -19,6 +20,7 @@ typedef struct {
   double mean_square;   ///< one-pole over RMS_TIME_S
   float input_peak_v;   ///< before the converter, since the last publish
   uint64_t clips;
+  GsLoudness loudness;  ///< momentary and short-term loudness (EBU R128)
 } GsMeterState;
 
 /// What other threads read: the audio thread bumps seq to odd, stores the
@@ -26,10 +28,12 @@ typedef struct {
 typedef struct {
   _Atomic uint32_t seq;
   _Atomic uint32_t peak, hold, rms, input_peak;  ///< float bits
+  _Atomic uint32_t momentary, shortterm;         ///< float bits
   _Atomic uint64_t clips;
 } GsMeterSlot;
 
-void gs_meter_state_reset(GsMeterState *m);
+/// Clears the meters; rate_hz sets up the loudness meter. Main thread.
+void gs_meter_state_init(GsMeterState *m, double rate_hz);
 /// Measures a block of converter samples (and the volts before it).
 void gs_meter_state_add(GsMeterState *m, const float *samples, const float *volts, uint32_t n,
                         double rate_hz) GS_REALTIME;

@@ -310,6 +310,10 @@ static void test_meters(void **state)
   GS_ASSERT_NEAR(m.rms_dbfs, -13.01, 0.05);
   GS_ASSERT_NEAR(m.input_peak_dbu, 8.0, 0.01);
   assert_int_equal(m.clips, 0);
+  // BS.1770: a full-scale 1 kHz sine in one channel reads -3.01 LUFS; this
+  // one is 10 dB lower. Short-term needs 3 s, and 2 s have passed.
+  GS_ASSERT_NEAR(m.momentary_lufs, -13.01, 0.1);
+  GS_ASSERT_NEAR(m.shortterm_lufs, -200.0, 0.0);
   // 12 dB more gain: +20 dBu is 2 dB over full scale.
   post(e, GS_PARAM_STRIP_GAIN_DB, 0, 0, 18.0);
   run(e, 1, in, 0, NULL, l, r, n);
