@@ -37,6 +37,8 @@ typedef struct {
   bool phantom;            ///< +48 V on this input
   bool mute;
   bool link_next;          ///< stereo-linked with the next strip (gain and mute move together)
+  bool clip_safe;          ///< look-ahead gain reduction (1 ms) keeps the converter from
+                           ///< clipping: peaks held at -1 dBFS; adds 1 ms of latency
 } GsStripConfig;
 
 /// A stereo mix: what the monitors or a pair of headphones hear.
@@ -134,6 +136,9 @@ typedef struct {
   uint64_t clips;         ///< samples clipped at the converter since the start
   float momentary_lufs;   ///< EBU R128 momentary (400 ms), -200 until it has 400 ms
   float shortterm_lufs;   ///< EBU R128 short-term (3 s), -200 until it has 3 s
+  uint64_t clip_safe_acted;      ///< times Clip Safe has begun reducing, since the start
+  float clip_safe_db;            ///< its deepest reduction in the last block (0: none)
+  uint64_t clip_safe_frame;      ///< frame where its latest episode in that block began
 } GsStripMeters;
 
 /// Copies strip's latest meters. Any thread; never blocks the audio thread.

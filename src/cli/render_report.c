@@ -29,9 +29,11 @@ GsStatus gs_render_report_init(GsRenderReport *r, const GsSession *s)
   r->file = calloc(n, sizeof(*r->file));
   r->mix_file = calloc(m, sizeof(*r->mix_file));
   r->warning = calloc(n, sizeof(*r->warning));
+  r->clip_safe_acted = calloc(n, sizeof(uint64_t));
+  r->events = calloc(n, sizeof(*r->events));
   r->listen = calloc(m, sizeof(*r->listen));
   r->listen_msg = calloc(m, sizeof(*r->listen_msg));
-  if (!r->listen || !r->listen_msg || !r->tracks || !r->mixes || !r->source_peak_v || !r->preamp_peak_dbu || !r->clips ||
+  if (!r->clip_safe_acted || !r->events || !r->listen || !r->listen_msg || !r->tracks || !r->mixes || !r->source_peak_v || !r->preamp_peak_dbu || !r->clips ||
       !r->file || !r->mix_file || !r->warning) {
     gs_render_report_free(r);
     return GS_ERR_NOMEM;
@@ -75,6 +77,8 @@ void gs_render_report_free(GsRenderReport *r)
   free(r->file);
   free(r->mix_file);
   free(r->warning);
+  free(r->clip_safe_acted);
+  free(r->events);
   free(r->listen);
   free(r->listen_msg);
   *r = (GsRenderReport){0};
@@ -126,6 +130,20 @@ void gs_render_report_track(GsRenderReport *r, const GsEngine *engine, unsigned 
   gs_engine_strip_meters(engine, strip, &m);
   r->preamp_peak_dbu[strip] = fmax(r->preamp_peak_dbu[strip], (double)m.input_peak_dbu);
   r->clips[strip] = m.clips;
+  // Clip Safe acted in this block: note when and how deep.
+  if (m.clip_safe_acted > r->clip_safe_acted[strip]) {
+    const uint64_t k = r->clip_safe_acted[strip];
+    if (k < GS_RENDER_MAX_EVENTS) {
+      r->events[strip][k] = (GsClipSafeEvent){
+        .time_s = (double)m.clip_safe_frame / r->session->rate_hz, .db = m.clip_safe_db};
+    }
+    r->clip_safe_acted[strip] = m.clip_safe_acted;
+  } else if (r->clip_safe_acted[strip] && r->clip_safe_acted[strip] <= GS_RENDER_MAX_EVENTS &&
+             m.clip_safe_db < 0.0f) {
+    // An episode that goes on deepens: keep its deepest reduction.
+    GsClipSafeEvent *ev = &r->events[strip][r->clip_safe_acted[strip] - 1];
+    ev->db = fmin(ev->db, (double)m.clip_safe_db);
+  }
 }
 
 void gs_render_report_mix(GsRenderReport *r, unsigned mix, const float *frames, uint32_t n)
@@ -185,7 +203,20 @@ void gs_render_report_advice(const GsRenderReport *r, unsigned i, char *out, siz
   hi = fmin(hi, model->gain_max_db);
   lo = fmax(lo, model->gain_min_db);
   const double gain = sc->preamp.gain_db;
-  if (r->clips[i]) {
+  if (r->clip_safe_acted[i]) {
+    const GsClipSafeEvent *ev = r->events[i];
+    double deepest = 0.0;
+    for (uint64_t k = 0; k < r->clip_safe_acted[i] && k < GS_RENDER_MAX_EVENTS; ++k) {
+      deepest = fmin(deepest, ev[k].db);
+    }
+    // Clip Safe holds peaks at -1 dBFS, so without it they would have reached
+    // -1 - deepest dBFS; lower the gain to leave SAFE_HEADROOM_DB instead.
+    const double would_peak = -1.0 - deepest;
+    snprintf(out, size, "clip safe acted %llu time%s (first at %.2f s), down to %.1f dB: lower "
+             "the gain by %.0f dB to record without it",
+             (unsigned long long)r->clip_safe_acted[i], r->clip_safe_acted[i] == 1 ? "" : "s",
+             ev[0].time_s, deepest, ceil(would_peak + SAFE_HEADROOM_DB));
+  } else if (r->clips[i]) {
     // How far past full scale the preamp drove the converter, from its
     // output's peak; aim for SAFE_HEADROOM_DB below full scale.
     const double over = r->preamp_peak_dbu[i] - r->session->engine.adc_ref_dbu;
@@ -346,6 +377,13 @@ GsStatus gs_render_report_print_json(const GsRenderReport *r, FILE *out)
     json_object_set_new(o, "true_peak_dbfs", num(tp, 100.0));
     json_object_set_new(o, "headroom_db", num(-tp, 100.0));
     json_object_set_new(o, "clipped", json_integer((json_int_t)r->clips[i]));
+    json_t *events = json_array();
+    for (uint64_t k = 0; k < r->clip_safe_acted[i] && k < GS_RENDER_MAX_EVENTS; ++k) {
+      json_array_append_new(events, json_pack("{s:o, s:o}", "time_s",
+                                              num(r->events[i][k].time_s, 1000.0), "db",
+                                              num(r->events[i][k].db, 100.0)));
+    }
+    json_object_set_new(o, "clip_safe", events);
     json_object_set_new(o, "integrated_lufs", num(lufs(&r->tracks[i]), 10.0));
     json_object_set_new(o, "armed", json_boolean(s->inputs[i].armed));
     json_object_set_new(o, "file", r->file[i][0] ? json_string(r->file[i]) : json_null());

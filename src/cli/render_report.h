@@ -14,6 +14,13 @@
 #include <stdio.h>
 
 #define GS_RENDER_MAX_NOTES 16
+#define GS_RENDER_MAX_EVENTS 32  ///< Clip Safe episodes listed per strip
+
+/// One time Clip Safe acted.
+typedef struct {
+  double time_s;
+  double db;
+} GsClipSafeEvent;
 
 typedef struct {
   const GsSession *session;
@@ -23,6 +30,8 @@ typedef struct {
   double *source_peak_v;     ///< per strip: the source's highest voltage
   double *preamp_peak_dbu;   ///< per strip: the preamp output's highest level
   uint64_t *clips;           ///< per strip: samples clipped at the converter
+  uint64_t *clip_safe_acted; ///< per strip: Clip Safe episodes
+  GsClipSafeEvent (*events)[GS_RENDER_MAX_EVENTS];  ///< per strip: the first of them
   char (*file)[512];         ///< per strip: the track written ("" if not armed)
   char (*mix_file)[512];     ///< per mix
   char (*warning)[256];      ///< per strip: a source warning ("" if none)

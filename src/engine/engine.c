@@ -7,6 +7,7 @@
 #include "error.h"
 
 #include "dsp/denormal.h"
+#include "dsp/lookahead.h"
 #include "engine/glide.h"
 #include "engine/meters.h"
 #include "engine/spsc.h"
@@ -22,12 +23,14 @@
 #define GLIDE_TIME_S 0.010  // sends, volumes, mutes: click-free and still immediate
 #define OFF_DB (-120.0)     // a level at or below this is silence
 #define NAME_MAX_CHARS 64
-#define MAX_ALIGN 64        // samples a strip may be delayed to line up with the slowest
+#define MAX_ALIGN 256       // samples a strip may be delayed to line up with the slowest
 
 typedef struct {
   char name[NAME_MAX_CHARS];
   char label[NAME_MAX_CHARS + 16];  // "strip 1 (kick)", for messages
   GsInputType type;
+  bool clip_safe;                   // the look-ahead reduction runs
+  GsLookahead clip;                 // Clip Safe, in volts before the converter
   unsigned bank;                    // which bank runs its preamp
   unsigned channel;                 // its channel there
   GsAdc *adc;
@@ -242,12 +245,21 @@ static GsStatus validate(const GsEngineConfig *c, GsError *err)
   return GS_OK;
 }
 
-// The largest preamp latency of all strips, in samples.
-static double slowest_preamp(const GsEngine *e)
+// A strip's own delay before the converter, in whole samples: its preamp's
+// oversampling, and Clip Safe's look-ahead.
+static long strip_delay(const GsEngine *e, unsigned s)
 {
-  double slowest = 0.0;
+  const Strip *strip = &e->strip[s];
+  return lround(gs_preamp_bank_latency(e->bank[strip->bank])) +
+         (strip->clip_safe ? (long)strip->clip.length : 0);
+}
+
+// The largest of them.
+static long slowest_strip(const GsEngine *e)
+{
+  long slowest = 0;
   for (unsigned s = 0; s < e->n_strips; ++s) {
-    slowest = fmax(slowest, gs_preamp_bank_latency(e->bank[e->strip[s].bank]));
+    slowest = strip_delay(e, s) > slowest ? strip_delay(e, s) : slowest;
   }
   return slowest;
 }
@@ -373,6 +385,11 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
     strip->phantom = sc->phantom;
     strip->link_next = sc->link_next;
     gs_meter_state_init(&strip->meter, c->rate_hz);
+    strip->clip_safe = sc->clip_safe;
+    // Clip Safe: 1 ms of look-ahead, peaks held at -1 dBFS, 200 ms release.
+    gs_lookahead_init(&strip->clip, (uint32_t)lround(0.001 * c->rate_hz),
+                      (float)(gs_fullscale_volts(c->adc_ref_dbu) * pow(10.0, -1.0 / 20.0)), 0.2,
+                      c->rate_hz);
     GsAdcConfig ac = gs_adc_config_default();
     ac.ref_dbu = c->adc_ref_dbu;
     ac.rate_hz = c->rate_hz;
@@ -393,10 +410,10 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
     gs_engine_free(e);
     return st;
   }
-  const long slowest = lround(slowest_preamp(e));
+  const long slowest = slowest_strip(e);
   for (unsigned s = 0; s < c->n_strips; ++s) {
-    const long own = lround(gs_preamp_bank_latency(e->bank[e->strip[s].bank]));
-    e->strip[s].align = (unsigned)(slowest - own);  // below MAX_ALIGN: latencies are a few samples
+    // Below MAX_ALIGN: oversampling adds a few samples, Clip Safe 1 ms.
+    e->strip[s].align = (unsigned)(slowest - strip_delay(e, s));
   }
   for (unsigned m = 0; m < c->n_mixes; ++m) {
     Mix *mix = &e->mix[m];
@@ -583,7 +600,20 @@ static void delay(Strip *strip, float *x, uint32_t n) GS_REALTIME
 static void run_strip(GsEngine *e, unsigned s, float *out, uint32_t n) GS_REALTIME
 {
   Strip *strip = &e->strip[s];
-  const float *v = e->volts + (size_t)s * e->max_block;
+  float *v = e->volts + (size_t)s * e->max_block;
+  if (strip->clip_safe) {
+    gs_lookahead_process(&strip->clip, v, v, n);
+    uint64_t acted, first;
+    double deepest_db;
+    gs_lookahead_take(&strip->clip, &acted, &deepest_db, &first);
+    if (acted) {
+      if (strip->meter.clip_safe_db == 0.0f) {
+        strip->meter.clip_safe_frame = first;
+      }
+      strip->meter.clip_safe_acted += acted;
+    }
+    strip->meter.clip_safe_db = fminf(strip->meter.clip_safe_db, (float)deepest_db);
+  }
   strip->meter.clips += gs_adc_process(strip->adc, v, out, n);
   gs_meter_state_add(&strip->meter, out, v, n, e->rate_hz);
   if (strip->align) {
@@ -683,6 +713,6 @@ GsLatency gs_engine_latency(const GsEngine *e)
   // Every strip is delayed to the slowest preamp's whole samples; then the
   // converter (the same for all).
   const double adc = e->n_strips ? (double)gs_adc_latency(e->strip[0].adc) : 0.0;
-  const double input = round(slowest_preamp(e)) + adc;
+  const double input = (double)slowest_strip(e) + adc;
   return (GsLatency){.input = input, .output = 0.0, .monitoring = input};
 }

@@ -79,7 +79,11 @@ void gs_meter_publish(GsMeterState *m, GsMeterSlot *slot)
                         memory_order_relaxed);
   atomic_store_explicit(&slot->shortterm, bits(st > -200.0 ? (float)st : -200.0f),
                         memory_order_relaxed);
+  atomic_store_explicit(&slot->clip_safe_db, bits(m->clip_safe_db), memory_order_relaxed);
+  atomic_store_explicit(&slot->clip_safe_acted, m->clip_safe_acted, memory_order_relaxed);
+  atomic_store_explicit(&slot->clip_safe_frame, m->clip_safe_frame, memory_order_relaxed);
   atomic_store_explicit(&slot->seq, seq + 2, memory_order_release);
+  m->clip_safe_db = 0.0f;
   m->block_peak = 0.0f;
   m->input_peak_v = 0.0f;
 }
@@ -96,6 +100,9 @@ void gs_meter_read(const GsMeterSlot *slot, GsStripMeters *out)
     out->clips = atomic_load_explicit(&s->clips, memory_order_relaxed);
     out->momentary_lufs = from_bits(atomic_load_explicit(&s->momentary, memory_order_relaxed));
     out->shortterm_lufs = from_bits(atomic_load_explicit(&s->shortterm, memory_order_relaxed));
+    out->clip_safe_db = from_bits(atomic_load_explicit(&s->clip_safe_db, memory_order_relaxed));
+    out->clip_safe_acted = atomic_load_explicit(&s->clip_safe_acted, memory_order_relaxed);
+    out->clip_safe_frame = atomic_load_explicit(&s->clip_safe_frame, memory_order_relaxed);
     atomic_thread_fence(memory_order_acquire);
     const uint32_t after = atomic_load_explicit(&s->seq, memory_order_relaxed);
     if (before == after && !(before & 1u)) {

@@ -21,6 +21,9 @@ typedef struct {
   float input_peak_v;   ///< before the converter, since the last publish
   uint64_t clips;
   GsLoudness loudness;  ///< momentary and short-term loudness (EBU R128)
+  uint64_t clip_safe_acted;   ///< Clip Safe episodes since the start
+  float clip_safe_db;         ///< deepest reduction since the last publish
+  uint64_t clip_safe_frame;   ///< where the first episode since the last publish began
 } GsMeterState;
 
 /// What other threads read: the audio thread bumps seq to odd, stores the
@@ -29,6 +32,8 @@ typedef struct {
   _Atomic uint32_t seq;
   _Atomic uint32_t peak, hold, rms, input_peak;  ///< float bits
   _Atomic uint32_t momentary, shortterm;         ///< float bits
+  _Atomic uint32_t clip_safe_db;                 ///< float bits
+  _Atomic uint64_t clip_safe_acted, clip_safe_frame;
   _Atomic uint64_t clips;
 } GsMeterSlot;
 

@@ -30,7 +30,8 @@ static const char *const session_keys[] = {"name", "rate_hz", "bits", "block", "
                                            "seconds", "auto_gain_target_dbfs", NULL};
 static const char *const strip_keys[] = {
   "name", "input", "source", "model", "gain_db", "pad", "phantom", "hpf_hz", "polarity", "mute",
-  "link", "armed", "oversample", "bass_db", "mid_db", "treble_db", "noise", "auto_gain", NULL};
+  "link", "armed", "oversample", "bass_db", "mid_db", "treble_db", "noise", "auto_gain",
+  "clip_safe", NULL};
 static const char *const source_keys[] = {
   "mic", "pickup", "nominal", "file", "channel", "fullscale", "loop", "generator", "level",
   "freq_hz", "start_hz", "end_hz", "duration_s", "tempo_bpm", "seed", "band", "self_noise",
@@ -275,6 +276,7 @@ static GsStatus read_strip(Owned *o, const GsDoc *doc, const GsNode *node, unsig
   TRY(gs_doc_bool(&ctx, node, "link", &sc->link_next, err));
   TRY(gs_doc_bool(&ctx, node, "armed", &in->armed, err));
   TRY(gs_doc_bool(&ctx, node, "auto_gain", &in->auto_gain, err));
+  TRY(gs_doc_bool(&ctx, node, "clip_safe", &sc->clip_safe, err));
   TRY(gs_doc_bool(&ctx, node, "noise", &sc->preamp.noise, err));
   const GsNode *hpf = gs_doc_get(node, "hpf_hz");
   if (hpf) {

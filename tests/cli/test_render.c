@@ -300,6 +300,33 @@ static void test_auto_gain(void **state)
   json_decref(root);
 }
 
+// Clip Safe: the same hot source with and without it; with it nothing
+// clips and the report says when it acted and how much.
+static void test_clip_safe(void **state)
+{
+  (void)state;
+  write_text("c.yaml",
+             "session: {seconds: 1}\n"
+             "strips:\n"
+             "  - {name: safe, input: mic, gain_db: 45, clip_safe: true, armed: true,\n"
+             "     source: {mic: dynamic-57, generator: sine, level: 125}}\n"
+             "  - {name: raw, input: mic, gain_db: 45, armed: true,\n"
+             "     source: {mic: dynamic-57, generator: sine, level: 125}}\n");
+  assert_int_equal(run("render --json c.yaml -o c"), 0);
+  json_t *root = report();
+  json_t *safe = strip(root, 0), *raw = strip(root, 1);
+  assert_int_equal(number(safe, "clipped"), 0);
+  GS_ASSERT_ABOVE(number(raw, "clipped"), 1000);
+  json_t *events = json_object_get(safe, "clip_safe");
+  assert_int_equal(json_array_size(events), 1);
+  // 125 dB SPL into 1.6 mV/Pa with 45 dB: +22.2 dBu, 4.2 dB over full scale;
+  // held at -1 dBFS, so about 5.2 dB of reduction.
+  GS_ASSERT_NEAR(number(json_array_get(events, 0), "db"), -5.2, 0.3);
+  GS_ASSERT_NEAR(number(safe, "true_peak_dbfs"), -1.0, 0.2);
+  assert_non_null(strstr(json_string_value(json_object_get(safe, "advice")), "clip safe acted 1 time"));
+  json_decref(root);
+}
+
 // The listening level follows the headphone amp's volume, dB for dB, and
 // warns when it is loud.
 static void test_listening_level(void **state)
@@ -378,6 +405,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_bad_sessions_write_nothing),
     cmocka_unit_test(test_file_source_resampled),
     cmocka_unit_test(test_auto_gain),
+    cmocka_unit_test(test_clip_safe),
     cmocka_unit_test(test_listening_level),
     cmocka_unit_test(test_demo),
   };

@@ -330,6 +330,68 @@ static void test_meters(void **state)
   gs_engine_free(e);
 }
 
+// Clip Safe: a strip driven 6 dB past full scale does not clip, its peaks
+// sit at -1 dBFS, every episode is counted, and it stays aligned with a
+// strip without it.
+static void test_clip_safe(void **state)
+{
+  (void)state;
+  GsStripConfig s[2] = {strip("clean", 0.0), strip("clean", 0.0)};
+  s[0].clip_safe = true;
+  GsEngine *e = build(2, s, 0, 1, &default_mix);
+  const size_t n = 96000;
+  float *in[2] = {calloc(n, 4), calloc(n, 4)}, *cap[2] = {calloc(n, 4), calloc(n, 4)};
+  float *l = calloc(n, 4), *r = calloc(n, 4);
+  // Quiet, then two bursts 6 dB over full scale (+24 dBu at +18 dBu = 0 dBFS),
+  // 1.5 s apart: the release (200 ms) has long finished between them.
+  const double hot = gs_fullscale_volts(24.0), quiet = gs_fullscale_volts(-12.0);
+  for (size_t i = 0; i < n; ++i) {
+    const bool burst = (i >= 10000 && i < 12000) || (i >= 84000 && i < 85000);
+    in[0][i] = in[1][i] = (float)((burst ? hot : quiet) * sin(2.0 * M_PI * 997.0 * (double)i / RATE));
+  }
+  float *caps[2] = {cap[0], cap[1]};
+  uint64_t acted = 0;
+  float deepest = 0.0f;
+  for (size_t done = 0; done < n; done += BLOCK) {
+    const float *ins[2] = {in[0] + done, in[1] + done};
+    float *c2[2] = {caps[0] + done, caps[1] + done};
+    float *mixes[2] = {l + done, r + done};
+    in_process = true;
+    gs_engine_process(e, ins, c2, mixes, BLOCK);
+    in_process = false;
+    GsStripMeters m;
+    gs_engine_strip_meters(e, 0, &m);
+    acted = m.clip_safe_acted;
+    deepest = fminf(deepest, m.clip_safe_db);
+  }
+  GsStripMeters m0, m1;
+  gs_engine_strip_meters(e, 0, &m0);
+  gs_engine_strip_meters(e, 1, &m1);
+  double peak = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    peak = fmax(peak, fabs(cap[0][i]));
+  }
+  print_message("clip safe: %llu episodes, deepest %.2f dB, peak %.3f dBFS; without it %llu "
+                "clipped samples\n", (unsigned long long)acted, deepest, 20.0 * log10(peak),
+                (unsigned long long)m1.clips);
+  assert_int_equal(m0.clips, 0);
+  GS_ASSERT_ABOVE(m1.clips, 1000);
+  assert_int_equal(acted, 2);
+  GS_ASSERT_NEAR(deepest, -7.0, 0.2);  // 6 dB over, held at -1 dBFS
+  GS_ASSERT_NEAR(20.0 * log10(peak), -1.0, 0.1);
+  // Aligned: in the quiet part both captures are the same signal.
+  for (size_t i = 5000; i < 5100; ++i) {
+    GS_ASSERT_NEAR(cap[0][i], cap[1][i], 1e-6);
+  }
+  for (int c = 0; c < 2; ++c) {
+    free(in[c]);
+    free(cap[c]);
+  }
+  free(l);
+  free(r);
+  gs_engine_free(e);
+}
+
 static void test_post_checks_and_queue(void **state)
 {
   (void)state;
@@ -453,6 +515,7 @@ int main(void)
     cmocka_unit_test(test_no_zipper_noise),
     cmocka_unit_test(test_strips_are_aligned),
     cmocka_unit_test(test_meters),
+    cmocka_unit_test(test_clip_safe),
     cmocka_unit_test(test_post_checks_and_queue),
     cmocka_unit_test(test_realtime_safe_under_changes),
   };
