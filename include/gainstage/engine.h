@@ -39,6 +39,8 @@ typedef struct {
   bool link_next;          ///< stereo-linked with the next strip (gain and mute move together)
   bool clip_safe;          ///< look-ahead gain reduction (1 ms) keeps the converter from
                            ///< clipping: peaks held at -1 dBFS; adds 1 ms of latency
+  double safety_db;        ///< 0: none; else -30 to -1: a second converter records the
+                           ///< preamp this much lower (before Clip Safe), sample-aligned
 } GsStripConfig;
 
 /// A stereo mix: what the monitors or a pair of headphones hear.
@@ -104,6 +106,11 @@ void gs_engine_free(GsEngine *engine);
 /// Real-time safe: no allocation, lock, system call or I/O.
 void gs_engine_process(GsEngine *engine, const float *const *inputs, float *const *captures,
                        float *const *mixes, uint32_t n) GS_REALTIME;
+
+/// Strip s's safety capture from the last gs_engine_process() (as many
+/// samples as it processed), or NULL when the strip has none. Valid until
+/// the next process call; for the thread that calls it. Real-time safe.
+const float *gs_engine_safety(const GsEngine *engine, unsigned strip) GS_REALTIME;
 
 /// The parameters other threads may change while the engine runs.
 typedef enum {

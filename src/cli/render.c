@@ -81,6 +81,7 @@ typedef struct {
   float **mix;        // 2 per mix
   float *frames;      // interleaved scratch for a stereo mix
   GsTrackFile *tracks;  // per strip (only armed ones open)
+  GsTrackFile *safety;  // per strip (armed ones with a safety track)
   GsTrackFile *mixes;   // per mix
   GsRenderReport report;
   unsigned n_in;
@@ -110,7 +111,9 @@ static void render_free(Render *r)
   }
   for (unsigned s = 0; r->tracks && s < ec->n_strips; ++s) {
     gs_trackfile_abort(&r->tracks[s]);
+    gs_trackfile_abort(&r->safety[s]);
   }
+  free(r->safety);
   for (unsigned m = 0; r->mixes && m < ec->n_mixes; ++m) {
     gs_trackfile_abort(&r->mixes[m]);
   }
@@ -301,8 +304,9 @@ static GsStatus open_files(Render *r, const char *dir, const char *ext, int majo
   const GsSession *s = &r->session;
   const GsEngineConfig *ec = &s->engine;
   r->tracks = calloc(ec->n_strips, sizeof(*r->tracks));
+  r->safety = calloc(ec->n_strips, sizeof(*r->safety));
   r->mixes = calloc(ec->n_mixes + 1, sizeof(*r->mixes));
-  if (!r->tracks || !r->mixes) {
+  if (!r->tracks || !r->safety || !r->mixes) {
     return GS_ERR_NOMEM;
   }
   char path[4096], name[128];
@@ -318,6 +322,16 @@ static GsStatus open_files(Render *r, const char *dir, const char *ext, int majo
       return st;
     }
     gs_render_report_file(&r->report, i, path);
+    if (ec->strips[i].safety_db != 0.0) {
+      snprintf(path, sizeof(path), "%s/%02u-%s-safety.%s", dir, i + 1, name, ext);
+      st = gs_trackfile_open(&r->safety[i], path, major, 1, (int)s->rate_hz, s->bits, true,
+                             300u + i, block, err);
+      if (st) {
+        return st;
+      }
+      gs_render_report_note(&r->report, "strip %u (%s): safety track %+g dB in %s", i + 1,
+                            ec->strips[i].name, ec->strips[i].safety_db, path);
+    }
   }
   for (unsigned m = 0; m < ec->n_mixes; ++m) {
     safe_name(ec->mixes[m].name, name, sizeof(name));
@@ -573,6 +587,12 @@ static int run(Render *r, const Options *o, const char *dir, const char *ext, in
         fprintf(stderr, "gainstage render: %s\n", err.message);
         return 1;
       }
+      const float *safety = gs_engine_safety(r->engine, i);
+      if (s->inputs[i].armed && safety && gs_trackfile_write(&r->safety[i], safety, n, &err)) {
+        gs_progress_finish(&progress);
+        fprintf(stderr, "gainstage render: %s\n", err.message);
+        return 1;
+      }
     }
     for (unsigned m = 0; m < ec->n_mixes; ++m) {
       for (uint32_t i = 0; i < n; ++i) {
@@ -598,6 +618,11 @@ static int run(Render *r, const Options *o, const char *dir, const char *ext, in
   // Every file is complete: move them into place together.
   for (unsigned i = 0; i < ec->n_strips; ++i) {
     if (s->inputs[i].armed && gs_trackfile_commit(&r->tracks[i], &err)) {
+      fprintf(stderr, "gainstage render: %s\n", err.message);
+      return 1;
+    }
+    if (s->inputs[i].armed && ec->strips[i].safety_db != 0.0 &&
+        gs_trackfile_commit(&r->safety[i], &err)) {
       fprintf(stderr, "gainstage render: %s\n", err.message);
       return 1;
     }

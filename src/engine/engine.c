@@ -25,6 +25,13 @@
 #define NAME_MAX_CHARS 64
 #define MAX_ALIGN 256       // samples a strip may be delayed to line up with the slowest
 
+// A fixed delay of up to MAX_DELAY samples, through a ring.
+#define MAX_DELAY (MAX_ALIGN + GS_LOOKAHEAD_MAX)
+typedef struct {
+  unsigned length, pos;
+  float buf[MAX_DELAY];
+} DelayLine;
+
 typedef struct {
   char name[NAME_MAX_CHARS];
   char label[NAME_MAX_CHARS + 16];  // "strip 1 (kick)", for messages
@@ -40,8 +47,13 @@ typedef struct {
   // Strips with less latency (a clean preamp at 1x) are delayed to line up
   // with the slowest, so all captures and mixes stay sample-aligned.
   unsigned align;                   // samples of delay
-  unsigned align_pos;
-  float align_buf[MAX_ALIGN];
+  DelayLine delay;
+  // The safety track: the preamp, lower, through a second converter, delayed
+  // to line up with the main capture (which Clip Safe may delay).
+  float safety_gain;                // 0: none
+  GsAdc *safety_adc;
+  float *safety;                    // max_block samples
+  DelayLine safety_delay;
 } Strip;
 
 typedef struct {
@@ -203,6 +215,10 @@ static GsStatus validate(const GsEngineConfig *c, GsError *err)
                   name, sc->preamp.gain_db, lo, hi,
                   article(sc->type), gs_input_type_name(sc->type));
     }
+    if (sc->safety_db != 0.0 && !within(sc->safety_db, -30.0, -1.0)) {
+      return gs_fail(err, GS_ERR_RANGE, "%s: safety track %g dB is out of range (-30 to -1 dB, "
+                     "or 0 for none)", name, sc->safety_db);
+    }
     if (sc->link_next && s + 1 >= c->n_strips) {
       return gs_fail(err, GS_ERR_USAGE, "%s: linked to the next strip, but it is the last one", name);
     }
@@ -271,6 +287,8 @@ void gs_engine_free(GsEngine *e)
   }
   for (unsigned s = 0; e->strip && s < e->n_strips; ++s) {
     gs_adc_free(e->strip[s].adc);
+    gs_adc_free(e->strip[s].safety_adc);
+    free(e->strip[s].safety);
   }
   for (unsigned b = 0; e->bank && b < e->n_banks; ++b) {
     gs_preamp_bank_free(e->bank[b]);
@@ -401,6 +419,19 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
       gs_engine_free(e);
       return gs_fail(err, st, "%s: %s", strip->label, aerr.message);
     }
+    if (sc->safety_db != 0.0) {
+      strip->safety_gain = (float)pow(10.0, sc->safety_db / 20.0);
+      ac.seed = 5000u + s;
+      strip->safety = calloc(c->max_block, sizeof(float));
+      if (!strip->safety) {
+        gs_engine_free(e);
+        return gs_fail(err, GS_ERR_NOMEM, "%s: out of memory for the safety track", strip->label);
+      }
+      if ((st = gs_adc_new(&ac, &strip->safety_adc, &aerr))) {
+        gs_engine_free(e);
+        return gs_fail(err, st, "%s: the safety track: %s", strip->label, aerr.message);
+      }
+    }
     gs_input_type_gain_range(sc->type, &strip->gain_min_db, &strip->gain_max_db);
     const GsPreampInfo *info = gs_preamp_model_find(sc->preamp.model);
     strip->gain_min_db = fmax(strip->gain_min_db, info->gain_min_db);
@@ -413,7 +444,10 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
   const long slowest = slowest_strip(e);
   for (unsigned s = 0; s < c->n_strips; ++s) {
     // Below MAX_ALIGN: oversampling adds a few samples, Clip Safe 1 ms.
-    e->strip[s].align = (unsigned)(slowest - strip_delay(e, s));
+    Strip *strip = &e->strip[s];
+    strip->align = (unsigned)(slowest - strip_delay(e, s));
+    strip->delay.length = strip->align;
+    strip->safety_delay.length = strip->align + (strip->clip_safe ? strip->clip.length : 0u);
   }
   for (unsigned m = 0; m < c->n_mixes; ++m) {
     Mix *mix = &e->mix[m];
@@ -581,18 +615,21 @@ GsStatus gs_engine_post(GsEngine *e, GsParam param, unsigned index, unsigned sub
   return GS_OK;
 }
 
-// Delays a strip's samples by its alignment, through a small ring.
-static void delay(Strip *strip, float *x, uint32_t n) GS_REALTIME
+// Delays x by the line's length (none for length 0).
+static void delay(DelayLine *d, float *x, uint32_t n) GS_REALTIME
 {
-  const unsigned d = strip->align;
-  unsigned pos = strip->align_pos;
-  for (uint32_t i = 0; i < n; ++i) {
-    const float old = strip->align_buf[pos];
-    strip->align_buf[pos] = x[i];
-    x[i] = old;
-    pos = pos + 1 == d ? 0 : pos + 1;
+  const unsigned len = d->length;
+  if (!len) {
+    return;
   }
-  strip->align_pos = pos;
+  unsigned pos = d->pos;
+  for (uint32_t i = 0; i < n; ++i) {
+    const float old = d->buf[pos];
+    d->buf[pos] = x[i];
+    x[i] = old;
+    pos = pos + 1 == len ? 0 : pos + 1;
+  }
+  d->pos = pos;
 }
 
 // One strip after its preamp: the converter (volts to full scale, clipping
@@ -601,6 +638,14 @@ static void run_strip(GsEngine *e, unsigned s, float *out, uint32_t n) GS_REALTI
 {
   Strip *strip = &e->strip[s];
   float *v = e->volts + (size_t)s * e->max_block;
+  if (strip->safety_gain > 0.0f) {  // before Clip Safe: the safety track never needs it
+    const float g = strip->safety_gain;
+    for (uint32_t i = 0; i < n; ++i) {
+      strip->safety[i] = v[i] * g;
+    }
+    gs_adc_process(strip->safety_adc, strip->safety, strip->safety, n);
+    delay(&strip->safety_delay, strip->safety, n);
+  }
   if (strip->clip_safe) {
     gs_lookahead_process(&strip->clip, v, v, n);
     uint64_t acted, first;
@@ -616,9 +661,7 @@ static void run_strip(GsEngine *e, unsigned s, float *out, uint32_t n) GS_REALTI
   }
   strip->meter.clips += gs_adc_process(strip->adc, v, out, n);
   gs_meter_state_add(&strip->meter, out, v, n, e->rate_hz);
-  if (strip->align) {
-    delay(strip, out, n);
-  }
+  delay(&strip->delay, out, n);
 }
 
 // Every bank's preamps: the strips it holds, from their inputs into their
@@ -695,6 +738,12 @@ void gs_engine_process(GsEngine *e, const float *const *inputs, float *const *ca
     run_mix(e, &e->mix[m], inputs, mixes[2 * m], mixes[2 * m + 1], n);
   }
   gs_denormals_restore(fp_mode);
+}
+
+const float *gs_engine_safety(const GsEngine *e, unsigned strip)
+{
+  return strip < e->n_strips && e->strip[strip].safety_gain > 0.0f ? e->strip[strip].safety
+                                                                     : NULL;
 }
 
 void gs_engine_strip_meters(const GsEngine *e, unsigned strip, GsStripMeters *out)

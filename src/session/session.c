@@ -31,7 +31,7 @@ static const char *const session_keys[] = {"name", "rate_hz", "bits", "block", "
 static const char *const strip_keys[] = {
   "name", "input", "source", "model", "gain_db", "pad", "phantom", "hpf_hz", "polarity", "mute",
   "link", "armed", "oversample", "bass_db", "mid_db", "treble_db", "noise", "auto_gain",
-  "clip_safe", NULL};
+  "clip_safe", "safety_track", "safety_db", NULL};
 static const char *const source_keys[] = {
   "mic", "pickup", "nominal", "file", "channel", "fullscale", "loop", "generator", "level",
   "freq_hz", "start_hz", "end_hz", "duration_s", "tempo_bpm", "seed", "band", "self_noise",
@@ -277,6 +277,16 @@ static GsStatus read_strip(Owned *o, const GsDoc *doc, const GsNode *node, unsig
   TRY(gs_doc_bool(&ctx, node, "armed", &in->armed, err));
   TRY(gs_doc_bool(&ctx, node, "auto_gain", &in->auto_gain, err));
   TRY(gs_doc_bool(&ctx, node, "clip_safe", &sc->clip_safe, err));
+  // The safety track: -12 dB unless safety_db says otherwise.
+  bool safety = false;
+  TRY(gs_doc_bool(&ctx, node, "safety_track", &safety, err));
+  double safety_db = -12.0;
+  TRY(gs_doc_number(&ctx, node, "safety_db", -30.0, -1.0, "dB", false, &safety_db, err));
+  if (gs_doc_get(node, "safety_db") && !safety) {
+    return gs_doc_fail(&ctx, gs_doc_get(node, "safety_db"), GS_ERR_USAGE, err,
+                       "safety_db sets the safety track's level: add safety_track: true");
+  }
+  sc->safety_db = safety ? safety_db : 0.0;
   TRY(gs_doc_bool(&ctx, node, "noise", &sc->preamp.noise, err));
   const GsNode *hpf = gs_doc_get(node, "hpf_hz");
   if (hpf) {

@@ -327,6 +327,49 @@ static void test_clip_safe(void **state)
   json_decref(root);
 }
 
+// The safety track: the same input 12 dB lower through its own converter,
+// sample-aligned with the main track, and unclipped when the main one clips.
+static void test_safety_track(void **state)
+{
+  (void)state;
+  write_text("t.yaml",
+             "session: {seconds: 0.5}\n"
+             "strips:\n"
+             "  - {name: fine, input: line, gain_db: 0, armed: true, safety_track: true,\n"
+             "     source: {generator: sine, level: 4, freq_hz: 440}}\n"
+             "  - {name: hot, input: line, gain_db: 20, armed: true, safety_track: true,\n"
+             "     clip_safe: true, source: {generator: sine, level: 4, freq_hz: 440}}\n");
+  assert_int_equal(run("render -q t.yaml -o t"), 0);
+  SF_INFO a, b, c, d;
+  float *main1 = read_track("t/01-fine.wav", &a);
+  float *safe1 = read_track("t/01-fine-safety.wav", &b);
+  float *main2 = read_track("t/02-hot.wav", &c);
+  float *safe2 = read_track("t/02-hot-safety.wav", &d);
+  assert_int_equal(a.frames, b.frames);
+  assert_int_equal(c.frames, d.frames);
+  assert_int_equal(a.frames, c.frames);
+  // Sample by sample: safety = main - 12 dB (both converters add their own
+  // noise floor, far below the tolerance).
+  const double g = pow(10.0, -12.0 / 20.0);
+  double worst = 0.0, peak2 = 0.0, speak2 = 0.0;
+  for (sf_count_t i = 1000; i < a.frames; ++i) {
+    worst = fmax(worst, fabs(safe1[i] - main1[i] * g));
+    peak2 = fmax(peak2, fabs(main2[i]));
+    speak2 = fmax(speak2, fabs(safe2[i]));
+  }
+  print_message("safety vs main - 12 dB: worst %.2g; hot strip: main %.2f dBFS, safety %.2f dBFS\n",
+                worst, 20.0 * log10(peak2), 20.0 * log10(speak2));
+  GS_ASSERT_BELOW(worst, 1e-4);
+  // +4 dBu with 20 dB of gain is +24 dBu, 6 dB over full scale: the main
+  // track is held at -1 dBFS by Clip Safe, the safety track is at -6 dBFS.
+  GS_ASSERT_NEAR(20.0 * log10(speak2), -6.0, 0.1);
+  GS_ASSERT_NEAR(20.0 * log10(peak2), -1.0, 0.15);
+  free(main1);
+  free(safe1);
+  free(main2);
+  free(safe2);
+}
+
 // The listening level follows the headphone amp's volume, dB for dB, and
 // warns when it is loud.
 static void test_listening_level(void **state)
@@ -406,6 +449,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_file_source_resampled),
     cmocka_unit_test(test_auto_gain),
     cmocka_unit_test(test_clip_safe),
+    cmocka_unit_test(test_safety_track),
     cmocka_unit_test(test_listening_level),
     cmocka_unit_test(test_demo),
   };
