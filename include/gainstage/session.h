@@ -69,6 +69,11 @@ GsStatus gs_session_parse(const char *path, const char *text, size_t size, GsSes
                           GsError *err);
 void gs_session_free(GsSession *session);
 
+/// Writes session to path in the same format (a snapshot of the state: what
+/// a later load gives back exactly), under a temporary name and then renamed.
+/// File sources are written with absolute paths. Main thread.
+GsStatus gs_session_write(const GsSession *session, const char *path, GsError *err);
+
 /// A strip's index by its name, or -1.
 int gs_session_strip_index(const GsSession *session, const char *name);
 

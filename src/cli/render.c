@@ -40,6 +40,8 @@ static const char usage[] =
   "  -o, --output DIR   folder for the files (default: SESSION without .yaml, plus -render)\n"
   "      --auto-gain    set every strip's gain so its peaks land at the session's target\n"
   "                     (auto_gain_target_dbfs, default -12 dBFS)\n"
+  "      --save-session FILE\n"
+  "                     write the session as rendered (the gains auto gain set) to FILE\n"
   "      --seconds S    length (default: the session's, else its longest source)\n"
   "      --format F     wav (default), flac, w64, rf64 or caf\n"
   "      --json         print the report as JSON\n"
@@ -68,6 +70,7 @@ typedef struct {
   const char *format;
   bool json, quiet;
   bool auto_gain;   ///< every strip, as if the session said auto_gain: true
+  const char *save_session;  ///< write the session as rendered (after auto gain) here
 } Options;
 
 // Everything a render holds, released in one place.
@@ -148,6 +151,7 @@ static int parse_options(Options *o, int argc, char **argv)
     {"format", required_argument, NULL, 'f'}, {"json", no_argument, NULL, 'j'},
     {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
     {"auto-gain", no_argument, NULL, 'a'},
+    {"save-session", required_argument, NULL, 'S'},
     {NULL, 0, NULL, 0},
   };
   *o = (Options){.format = "wav"};
@@ -161,6 +165,7 @@ static int parse_options(Options *o, int argc, char **argv)
     case 'j': o->json = true; break;
     case 'q': o->quiet = true; break;
     case 'a': o->auto_gain = true; break;
+    case 'S': o->save_session = optarg; break;
     case 'h': fputs(usage, stdout); return 0;
     case 's': {
       char *end = NULL;
@@ -634,6 +639,10 @@ static int run(Render *r, const Options *o, const char *dir, const char *ext, in
     }
   }
   listen_finish(r);
+  if (o->save_session && gs_session_write(&r->session, o->save_session, &err)) {
+    fprintf(stderr, "gainstage render: %s\n", err.message);
+    return 1;
+  }
   gs_render_report_finish(&r->report, seconds, dir);
   if (write_html(r, dir, &err)) {
     fprintf(stderr, "gainstage render: %s\n", err.message);

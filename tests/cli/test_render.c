@@ -297,6 +297,14 @@ static void test_auto_gain(void **state)
                           "strip 4 (far): at its 66 dB maximum") != NULL;
   }
   assert_true(quiet_noted);
+  const double vox_gain = number(strip(root, 0), "gain_db");
+  json_decref(root);
+  // The gains auto gain chose, saved as a session, render the same way.
+  assert_int_equal(run("render -q --auto-gain --save-session g2.yaml g.yaml -o g"), 0);
+  assert_int_equal(run("render --json g2.yaml -o g2"), 0);
+  root = report();
+  GS_ASSERT_NEAR(number(strip(root, 0), "gain_db"), vox_gain, 0.0);
+  GS_ASSERT_NEAR(number(strip(root, 0), "peak_dbfs"), -12.0, 0.3);
   json_decref(root);
 }
 

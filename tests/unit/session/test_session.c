@@ -7,7 +7,9 @@
 #include "gainstage/session.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef GS_EXAMPLES_DIR
 #  define GS_EXAMPLES_DIR "examples"
@@ -122,12 +124,78 @@ static void test_file_paths_are_relative_to_the_session(void **state)
   gs_session_free(&s);
 }
 
+// A snapshot: written, then read back, it gives the same session.
+static void test_write_and_read_back(void **state)
+{
+  (void)state;
+  GsSession a, b;
+  GsError err;
+  if (gs_session_load(GS_EXAMPLES_DIR "/demo-band.yaml", &a, &err)) {
+    print_error("%s\n", err.message);
+    fail();
+  }
+  // Change a few things a running session would have changed.
+  GsStripConfig *strips = (GsStripConfig *)(uintptr_t)a.engine.strips;
+  strips[0].preamp.gain_db = 27.5;
+  strips[1].clip_safe = true;
+  strips[2].safety_db = -15.0;
+  char path[] = "/tmp/gs-snapshot-XXXXXX";
+  const int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  if (gs_session_write(&a, path, &err)) {
+    print_error("%s\n", err.message);
+    fail();
+  }
+  if (gs_session_load(path, &b, &err)) {
+    print_error("reading the snapshot back: %s\n", err.message);
+    fail();
+  }
+  assert_int_equal(b.engine.n_strips, a.engine.n_strips);
+  assert_int_equal(b.engine.n_mixes, a.engine.n_mixes);
+  assert_int_equal(b.n_sends, a.n_sends);
+  GS_ASSERT_NEAR(b.rate_hz, a.rate_hz, 0.0);
+  assert_int_equal(b.bits, a.bits);
+  for (unsigned i = 0; i < a.engine.n_strips; ++i) {
+    const GsStripConfig *x = &a.engine.strips[i], *y = &b.engine.strips[i];
+    assert_string_equal(x->name, y->name);
+    assert_string_equal(x->preamp.model, y->preamp.model);
+    assert_int_equal(x->type, y->type);
+    GS_ASSERT_NEAR(y->preamp.gain_db, x->preamp.gain_db, 0.0);
+    GS_ASSERT_NEAR(y->preamp.hpf_hz, x->preamp.hpf_hz, 0.0);
+    GS_ASSERT_NEAR(y->preamp.bass_db, x->preamp.bass_db, 0.0);
+    GS_ASSERT_NEAR(y->safety_db, x->safety_db, 0.0);
+    assert_int_equal(y->phantom, x->phantom);
+    assert_int_equal(y->link_next, x->link_next);
+    assert_int_equal(y->clip_safe, x->clip_safe);
+    assert_int_equal(b.inputs[i].armed, a.inputs[i].armed);
+    assert_int_equal(b.inputs[i].play, a.inputs[i].play);
+    assert_string_equal(b.inputs[i].band_part, a.inputs[i].band_part);
+    assert_string_equal(b.inputs[i].source.mic ? b.inputs[i].source.mic : "",
+                        a.inputs[i].source.mic ? a.inputs[i].source.mic : "");
+  }
+  for (size_t i = 0; i < a.n_sends; ++i) {
+    assert_int_equal(b.sends[i].mix, a.sends[i].mix);
+    assert_int_equal(b.sends[i].source, a.sends[i].source);
+    GS_ASSERT_NEAR(b.sends[i].send.level_db, a.sends[i].send.level_db, 0.0);
+    GS_ASSERT_NEAR(b.sends[i].send.pan, a.sends[i].send.pan, 0.0);
+  }
+  assert_string_equal(b.outputs[1].headphones, "closed-32");
+  GS_ASSERT_NEAR(b.outputs[1].amp_volume_db, a.outputs[1].amp_volume_db, 0.0);
+  assert_int_equal(gs_session_write(&a, "/no/such/dir/x.yaml", &err), GS_ERR_IO);
+  assert_non_null(strstr(err.message, "/no/such/dir/x.yaml: cannot write"));
+  gs_session_free(&a);
+  gs_session_free(&b);
+  unlink(path);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_demo_session_loads),
     cmocka_unit_test(test_mistakes),
     cmocka_unit_test(test_file_paths_are_relative_to_the_session),
+    cmocka_unit_test(test_write_and_read_back),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
