@@ -74,6 +74,8 @@ typedef struct {
   uint32_t max_block;    ///< largest block gs_engine_process() takes (16 to 8192)
   double adc_ref_dbu;    ///< converter reference: a full-scale sine is this level (+4 to +24)
   bool adc_noise;        ///< the converters add their noise floor (-120 dBFS(A))
+  unsigned phantom_group;  ///< 0: +48 V per input; N: per group of N adjacent inputs
+                           ///< (1-N, N+1-2N, ...), as many interfaces switch it
   unsigned n_strips;     ///< 0 to GS_ENGINE_MAX_STRIPS
   unsigned n_returns;    ///< playback returns from the host (0 to GS_ENGINE_MAX_STRIPS)
   unsigned n_mixes;      ///< 0 to GS_ENGINE_MAX_MIXES
@@ -107,6 +109,10 @@ void gs_engine_free(GsEngine *engine);
 void gs_engine_process(GsEngine *engine, const float *const *inputs, float *const *captures,
                        float *const *mixes, uint32_t n) GS_REALTIME;
 
+/// Whether strip's input has +48 V now (as the audio thread last applied
+/// it). Any thread.
+bool gs_engine_strip_phantom(const GsEngine *engine, unsigned strip);
+
 /// Strip s's safety capture from the last gs_engine_process() (as many
 /// samples as it processed), or NULL when the strip has none. Valid until
 /// the next process call; for the thread that calls it. Real-time safe.
@@ -116,7 +122,7 @@ const float *gs_engine_safety(const GsEngine *engine, unsigned strip) GS_REALTIM
 typedef enum {
   GS_PARAM_STRIP_GAIN_DB,    ///< index: strip
   GS_PARAM_STRIP_MUTE,       ///< index: strip; value 0 or 1
-  GS_PARAM_STRIP_PHANTOM,    ///< index: strip; value 0 or 1
+  GS_PARAM_STRIP_PHANTOM,    ///< index: strip (its whole phantom group); value 0 or 1
   GS_PARAM_SEND_LEVEL_DB,    ///< index: mix, sub: source (strips first, then returns)
   GS_PARAM_SEND_PAN,         ///< index: mix, sub: source
   GS_PARAM_SEND_MUTE,        ///< index: mix, sub: source

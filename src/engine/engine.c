@@ -77,6 +77,7 @@ struct GsEngine {
   double rate_hz;
   uint32_t max_block;
   unsigned n_strips, n_returns, n_mixes;
+  unsigned phantom_group;
   float glide_coef;
   Strip *strip;
   Mix *mix;
@@ -247,6 +248,16 @@ static GsStatus validate(const GsEngineConfig *c, GsError *err)
       return gs_fail(err, GS_ERR_RANGE, "%s: dim %g dB is out of range (-60 to 0 dB)", name, mc->dim_db);
     }
   }
+  if (c->phantom_group > 1) {
+    for (unsigned s = 0; s < c->n_strips; ++s) {
+      const unsigned first = s - s % c->phantom_group;
+      if (c->strips[s].phantom != c->strips[first].phantom) {
+        return gs_fail(err, GS_ERR_USAGE, "strip %u: +48 V is switched for inputs %u to %u "
+                       "together; strips %u and %u disagree", s + 1, first + 1,
+                       first + c->phantom_group, first + 1, s + 1);
+      }
+    }
+  }
   for (size_t i = 0; i < c->n_sends; ++i) {
     const GsEngineSend *s = &c->sends[i];
     if (s->mix >= c->n_mixes || s->source >= c->n_strips + c->n_returns) {
@@ -376,6 +387,7 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
   e->n_strips = c->n_strips;
   e->n_returns = c->n_returns;
   e->n_mixes = c->n_mixes;
+  e->phantom_group = c->phantom_group;
   e->glide_coef = gs_glide_coef(c->rate_hz, GLIDE_TIME_S);
   gs_spsc_init(&e->queue);
   const unsigned n_src = c->n_strips + c->n_returns;
@@ -486,9 +498,18 @@ static void apply(GsEngine *e, const GsParamChange *ch) GS_REALTIME
 {
   const double v = ch->value;
   switch ((GsParam)ch->param) {
+  case GS_PARAM_STRIP_PHANTOM:
+    if (e->phantom_group > 1) {  // the whole group switches
+      const unsigned first = ch->index - ch->index % e->phantom_group;
+      for (unsigned s = first; s < first + e->phantom_group && s < e->n_strips; ++s) {
+        e->strip[s].phantom = v != 0.0;
+      }
+      break;
+    }
+    // Per input, with a linked pair moving together:
+    __attribute__((fallthrough));
   case GS_PARAM_STRIP_GAIN_DB:
-  case GS_PARAM_STRIP_MUTE:
-  case GS_PARAM_STRIP_PHANTOM: {
+  case GS_PARAM_STRIP_MUTE: {
     // A linked pair moves together: the change applies to both.
     unsigned first = ch->index;
     if (first > 0 && e->strip[first - 1].link_next) {
@@ -738,6 +759,11 @@ void gs_engine_process(GsEngine *e, const float *const *inputs, float *const *ca
     run_mix(e, &e->mix[m], inputs, mixes[2 * m], mixes[2 * m + 1], n);
   }
   gs_denormals_restore(fp_mode);
+}
+
+bool gs_engine_strip_phantom(const GsEngine *e, unsigned strip)
+{
+  return strip < e->n_strips && e->strip[strip].phantom;
 }
 
 const float *gs_engine_safety(const GsEngine *e, unsigned strip)

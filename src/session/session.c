@@ -27,7 +27,8 @@ typedef struct {
 
 static const char *const top_keys[] = {"session", "strips", "returns", "mixes", NULL};
 static const char *const session_keys[] = {"name", "rate_hz", "bits", "block", "adc_ref_dbu",
-                                           "seconds", "auto_gain_target_dbfs", NULL};
+                                           "seconds", "auto_gain_target_dbfs", "phantom_group",
+                                           NULL};
 static const char *const strip_keys[] = {
   "name", "input", "source", "model", "gain_db", "pad", "phantom", "hpf_hz", "polarity", "mute",
   "link", "armed", "oversample", "bass_db", "mid_db", "treble_db", "noise", "auto_gain",
@@ -431,6 +432,9 @@ static GsStatus read_session(Owned *o, GsSession *s, GsError *err)
   s->auto_gain_target_dbfs = -12.0;
   TRY(gs_doc_number(&ctx, sess, "auto_gain_target_dbfs", -30.0, 0.0, "dBFS", false,
                     &s->auto_gain_target_dbfs, err));
+  double phantom_group = 0.0;
+  TRY(gs_doc_number(&ctx, sess, "phantom_group", 0.0, 16.0, "inputs per +48 V switch, 0 for each",
+                    false, &phantom_group, err));
   double returns = 0.0;
   TRY(gs_doc_number(&top, doc->root, "returns", 0.0, GS_ENGINE_MAX_STRIPS, "", false, &returns,
                     err));
@@ -484,7 +488,18 @@ static GsStatus read_session(Owned *o, GsSession *s, GsError *err)
   GsEngineConfig *ec = &s->engine;
   *ec = (GsEngineConfig){.rate_hz = s->rate_hz, .max_block = (uint32_t)block,
                          .adc_ref_dbu = ref, .n_strips = n, .n_returns = (unsigned)returns,
-                         .strips = o->strips};
+                         .strips = o->strips, .phantom_group = (unsigned)phantom_group};
+  // Inputs that share a +48 V switch must agree.
+  for (unsigned i = 0; ec->phantom_group > 1 && i < n; ++i) {
+    const unsigned first = i - i % ec->phantom_group;
+    if (o->strips[i].phantom != o->strips[first].phantom) {
+      GsDocContext sc = {.doc = doc, .what = o->labels[i]};
+      return gs_doc_fail(&sc, strips->child[i], GS_ERR_USAGE, err,
+                         "+48 V is switched for inputs %u to %u together (phantom_group: %u): "
+                         "set phantom the same on all of them",
+                         first + 1, first + ec->phantom_group, ec->phantom_group);
+    }
+  }
   const GsNode *mixes = gs_doc_get(doc->root, "mixes");
   if (mixes) {
     if (mixes->kind != GS_NODE_SEQUENCE) {

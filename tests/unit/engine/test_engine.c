@@ -440,6 +440,54 @@ static void test_post_checks_and_queue(void **state)
   gs_engine_free(e);
 }
 
+// Phantom power switched per group of 4 inputs: one change switches all
+// four, and a configuration where they disagree is refused.
+static void test_phantom_groups(void **state)
+{
+  (void)state;
+  GsStripConfig s[6];
+  for (int i = 0; i < 6; ++i) {
+    s[i] = strip("clean", 0.0);
+  }
+  GsEngineConfig c = {.rate_hz = RATE, .max_block = BLOCK, .adc_ref_dbu = 18.0, .n_strips = 6,
+                      .strips = s, .phantom_group = 4};
+  s[2].phantom = true;
+  expect_error(&c, "strip 3: +48 V is switched for inputs 1 to 4 together; strips 1 and 3 "
+                   "disagree");
+  s[2].phantom = false;
+  GsEngine *e = NULL;
+  GsError err;
+  assert_int_equal(gs_engine_new(&c, &e, &err), GS_OK);
+  post(e, GS_PARAM_STRIP_PHANTOM, 2, 0, 1.0);
+  float in[6][BLOCK] = {{0}}, cap[6][BLOCK];
+  const float *ins[6];
+  float *caps[6];
+  for (int i = 0; i < 6; ++i) {
+    ins[i] = in[i];
+    caps[i] = cap[i];
+  }
+  in_process = true;
+  gs_engine_process(e, ins, caps, NULL, BLOCK);
+  in_process = false;
+  // Which inputs have +48 V now: the engine tells through the strips it made;
+  // a second change on input 6 switches 5 and 6 only.
+  post(e, GS_PARAM_STRIP_PHANTOM, 5, 0, 1.0);
+  in_process = true;
+  gs_engine_process(e, ins, caps, NULL, BLOCK);
+  in_process = false;
+  for (unsigned i = 0; i < 6; ++i) {
+    assert_int_equal(gs_engine_strip_phantom(e, i), true);
+  }
+  post(e, GS_PARAM_STRIP_PHANTOM, 0, 0, 0.0);
+  in_process = true;
+  gs_engine_process(e, ins, caps, NULL, BLOCK);
+  in_process = false;
+  for (unsigned i = 0; i < 6; ++i) {
+    assert_int_equal(gs_engine_strip_phantom(e, i), i >= 4);
+  }
+  gs_engine_free(e);
+}
+
 // Another thread posts changes while this one processes: no allocation,
 // lock or sleep inside process, and every change arrives.
 typedef struct {
@@ -517,6 +565,7 @@ int main(void)
     cmocka_unit_test(test_meters),
     cmocka_unit_test(test_clip_safe),
     cmocka_unit_test(test_post_checks_and_queue),
+    cmocka_unit_test(test_phantom_groups),
     cmocka_unit_test(test_realtime_safe_under_changes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -97,6 +97,19 @@ static void test_mistakes(void **state)
   expect("mixes:\n  - {name: phones, headphones: earbuds}\n",
          "headphones 'earbuds' is not known (valid: closed-32,");
   expect("    auto_gain: maybe\n", "auto_gain 'maybe' is not true or false");
+  {
+    char text[512];
+    snprintf(text, sizeof(text), "session: {phantom_group: 2}\nstrips:\n"
+             "  - {name: a, input: mic, phantom: true}\n  - {name: b, input: mic}\n");
+    GsSession s;
+    GsError err;
+    assert_int_not_equal(gs_session_parse("p.yaml", text, strlen(text), &s, &err), GS_OK);
+    if (!strstr(err.message, "p.yaml:4: strip 2 (b): +48 V is switched for inputs 1 to 2 "
+                             "together (phantom_group: 2)")) {
+      print_error("[%s]\n", err.message);
+      fail();
+    }
+  }
   expect("extra: 1\n", "s.yaml:5: unknown key 'extra' (valid: session, strips, returns, mixes)");
   GsSession s;
   GsError err;
