@@ -111,7 +111,8 @@ GsStatus gs_render_report_write_html(const GsRenderReport *r, const char *path,
                "input latency %.0f samples (%.2f ms)</p>",
           r->seconds, s->rate_hz, s->bits, s->bits == 32 ? "bit float" : "bit",
           s->engine.adc_ref_dbu, r->latency, 1000.0 * r->latency / s->rate_hz);
-  fputs("<table><tr><th>#</th><th>strip</th><th>input · model</th><th class=num>gain dB</th>"
+  fputs("<table><tr><th>#</th><th>strip</th><th>input · model</th><th class=num>source peak</th>"
+        "<th class=num>gain dB</th>"
         "<th>level at the converter<div class=scale><span>-60</span><span>-40</span>"
         "<span>-20</span><span>0 dBFS</span></div></th><th class=num>peak</th>"
         "<th class=num>true peak</th><th class=num>LUFS</th><th class=num>clipped</th></tr>",
@@ -121,9 +122,16 @@ GsStatus gs_render_report_write_html(const GsRenderReport *r, const char *path,
     const GsReport *t = &r->tracks[i];
     fprintf(out, "<tr><td>%u</td><td><b>", i + 1);
     put_text(out, sc->name);
-    fprintf(out, "</b></td><td>%s · %s%s%s</td><td class=num>%.0f</td><td>",
-            gs_input_type_name(sc->type), sc->preamp.model, sc->phantom ? " · +48 V" : "",
-            sc->preamp.pad ? " · pad" : "", sc->preamp.gain_db);
+    const char *unit = "";
+    const double level = gs_render_report_source_level(r, i, &unit);
+    fprintf(out, "</b></td><td>%s · %s%s%s</td>", gs_input_type_name(sc->type), sc->preamp.model,
+            sc->phantom ? " · +48 V" : "", sc->preamp.pad ? " · pad" : "");
+    if (level > -200.0) {
+      fprintf(out, "<td class=num>%.1f %s</td>", level, unit);
+    } else {
+      fputs("<td class=num>no signal</td>", out);
+    }
+    fprintf(out, "<td class=num>%.1f</td><td>", sc->preamp.gain_db);
     meter(out, rms_of(t), peak_of(t, false), peak_of(t, true));
     fputs("</td>", out);
     cell_db(out, peak_of(t, false));
@@ -133,7 +141,7 @@ GsStatus gs_render_report_write_html(const GsRenderReport *r, const char *path,
     const char *cls = r->clips[i] || r->warning[i][0] ? "bad"
                       : strncmp(advice[i], "good", 4) ? "warn"
                                                       : "ok";
-    fprintf(out, "<tr><td></td><td colspan=8 class='advice %s'>", cls);
+    fprintf(out, "<tr><td></td><td colspan=9 class='advice %s'>", cls);
     put_text(out, advice[i]);
     fputs("</td></tr>", out);
   }

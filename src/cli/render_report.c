@@ -179,7 +179,7 @@ static double lufs(const GsReport *rep)
 // The source's peak in its own unit, as the level of the sine with the same
 // peak (the convention of peak meters, so it compares directly with dBFS and
 // the converter's reference): dB SPL for a microphone, dBu otherwise.
-static double source_level(const GsRenderReport *r, unsigned i, const char **unit)
+double gs_render_report_source_level(const GsRenderReport *r, unsigned i, const char **unit)
 {
   const GsSourceConfig *sc = &r->session->inputs[i].source;
   const double v_sine_rms = r->source_peak_v[i] / sqrt(2.0);
@@ -273,7 +273,7 @@ void gs_render_report_print(const GsRenderReport *r, FILE *out)
   for (unsigned i = 0; i < r->n_strips; ++i) {
     const GsStripConfig *sc = &s->engine.strips[i];
     const char *unit = "";
-    const double level = source_level(r, i, &unit);
+    const double level = gs_render_report_source_level(r, i, &unit);
     fprintf(out, "  %-2u %-12.12s %-10s %-11s", i + 1, sc->name, gs_input_type_name(sc->type),
             sc->preamp.model);
     print_db(out, 7, level);
@@ -289,7 +289,7 @@ void gs_render_report_print(const GsRenderReport *r, FILE *out)
   for (unsigned i = 0; i < r->n_strips; ++i) {
     const GsStripConfig *sc = &s->engine.strips[i];
     const char *unit = "";
-    const double level = source_level(r, i, &unit);
+    const double level = gs_render_report_source_level(r, i, &unit);
     const double at_input = gs_volts_to_dbu(r->source_peak_v[i] / sqrt(2.0));
     const double pad = sc->preamp.pad ? -20.0 : 0.0;
     const double out_dbu = at_input + pad + sc->preamp.gain_db;
@@ -359,7 +359,7 @@ GsStatus gs_render_report_print_json(const GsRenderReport *r, FILE *out)
   for (unsigned i = 0; i < r->n_strips; ++i) {
     const GsStripConfig *sc = &s->engine.strips[i];
     const char *unit = "";
-    const double level = source_level(r, i, &unit);
+    const double level = gs_render_report_source_level(r, i, &unit);
     char line[320];
     gs_render_report_advice(r, i, line, sizeof(line));
     const double tp = max2(&r->tracks[i], true);

@@ -65,6 +65,9 @@ void gs_render_report_track(GsRenderReport *r, const GsEngine *engine, unsigned 
 void gs_render_report_mix(GsRenderReport *r, unsigned mix, const float *frames, uint32_t n);
 
 void gs_render_report_finish(GsRenderReport *r, double seconds, const char *dir);
+/// Strip i's source peak in its unit ("dB SPL" or "dBu"), as the level of the
+/// sine with that peak.
+double gs_render_report_source_level(const GsRenderReport *r, unsigned i, const char **unit);
 /// One line of advice on strip i's gain staging.
 void gs_render_report_advice(const GsRenderReport *r, unsigned i, char *out, size_t size);
 void gs_render_report_print(const GsRenderReport *r, FILE *out);
