@@ -161,13 +161,23 @@ void gs_engine_strip_meters(const GsEngine *engine, unsigned strip, GsStripMeter
 typedef struct {
   double input;       ///< analog input to capture: the slowest strip's preamp in
                       ///< whole samples (the others are delayed to match it) plus
-                      ///< the converter's
-  double output;      ///< mix to analog output (the engine adds none of its own)
-  double monitoring;  ///< analog input to a mix: direct monitoring
+                      ///< the converter's (its model's decimation filter)
+  double output;      ///< mix to analog output: the DAC's interpolation filter
+  double monitoring;  ///< analog input to a mix's analog output (direct monitoring:
+                      ///< no host buffers): input + output
+  double buffer;      ///< one host buffer (max_block)
+  double safety;      ///< the driver's safety offset on the way back (GS_SAFETY_OFFSET)
+  double round_trip;  ///< through a host and back: input + output + 2 buffers + safety
 } GsLatency;
+
+/// Samples a driver keeps between what it plays and what it was given, as
+/// RME's drivers do (REFERENCES.md: 32 samples).
+#define GS_SAFETY_OFFSET 32.0
 
 /// Main thread or real time.
 GsLatency gs_engine_latency(const GsEngine *engine);
+/// Samples to milliseconds at the engine's rate.
+double gs_engine_ms(const GsEngine *engine, double samples);
 
 #ifdef __cplusplus
 }

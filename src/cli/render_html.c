@@ -107,10 +107,13 @@ GsStatus gs_render_report_write_html(const GsRenderReport *r, const char *path,
         out);
   fputs("<h1>", out);
   put_text(out, s->name);
-  fprintf(out, "</h1><p class=sub>%.1f s at %.0f Hz, %u-%s tracks, converters +%g dBu = 0 dBFS, "
-               "input latency %.0f samples (%.2f ms)</p>",
+  const double ms = 1000.0 / s->rate_hz;
+  fprintf(out, "</h1><p class=sub>%.1f s at %.0f Hz, %u-%s tracks, converters +%g dBu = 0 dBFS. "
+               "Latency: input %.2f ms, direct monitoring %.2f ms, round trip through a host "
+               "with %.0f-frame buffers %.2f ms</p>",
           r->seconds, s->rate_hz, s->bits, s->bits == 32 ? "bit float" : "bit",
-          s->engine.adc_ref_dbu, r->latency, 1000.0 * r->latency / s->rate_hz);
+          s->engine.adc_ref_dbu, r->budget.input * ms, r->budget.monitoring * ms,
+          r->budget.buffer, r->budget.round_trip * ms);
   fputs("<table><tr><th>#</th><th>strip</th><th>input · model</th><th class=num>source peak</th>"
         "<th class=num>gain dB</th>"
         "<th>level at the converter<div class=scale><span>-60</span><span>-40</span>"

@@ -57,7 +57,8 @@ GsStatus gs_render_report_meters(GsRenderReport *r, const GsSession *s, const Gs
       return GS_ERR_NOMEM;
     }
   }
-  r->latency = gs_engine_latency(engine).input;
+  r->budget = gs_engine_latency(engine);
+  r->latency = r->budget.input;
   return GS_OK;
 }
 
@@ -263,8 +264,12 @@ void gs_render_report_print(const GsRenderReport *r, FILE *out)
   fprintf(out, "%s: %s, %.1f s at %.0f Hz, %u-%s, converters +%g dBu = 0 dBFS\n", s->path,
           s->name, r->seconds, s->rate_hz, s->bits, s->bits == 32 ? "bit float" : "bit",
           s->engine.adc_ref_dbu);
-  fprintf(out, "  input latency %.0f samples (%.2f ms)\n", r->latency,
-          1000.0 * r->latency / s->rate_hz);
+  const GsLatency *b = &r->budget;
+  const double ms = 1000.0 / s->rate_hz;
+  fprintf(out, "  latency in samples (ms): input %.0f (%.2f), output %.2f (%.2f), direct monitoring "
+          "%.1f (%.2f), round trip through a host with %.0f-frame buffers %.0f (%.2f)\n",
+          b->input, b->input * ms, b->output, b->output * ms, b->monitoring, b->monitoring * ms,
+          b->buffer, b->round_trip, b->round_trip * ms);
   for (unsigned i = 0; i < r->n_notes; ++i) {
     fprintf(out, "  note: %s\n", r->note[i]);
   }
@@ -349,6 +354,12 @@ GsStatus gs_render_report_print_json(const GsRenderReport *r, FILE *out)
   json_object_set_new(root, "seconds", num(r->seconds, 1000.0));
   json_object_set_new(root, "adc_ref_dbu", json_real(s->engine.adc_ref_dbu));
   json_object_set_new(root, "latency_samples", json_real(r->latency));
+  json_object_set_new(
+    root, "latency",
+    json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "input", r->budget.input, "output",
+              r->budget.output, "monitoring", r->budget.monitoring, "buffer", r->budget.buffer,
+              "safety_offset", r->budget.safety, "round_trip", r->budget.round_trip,
+              "round_trip_ms", 1000.0 * r->budget.round_trip / s->rate_hz));
   json_object_set_new(root, "output", json_string(r->dir));
   json_t *notes = json_array();
   for (unsigned i = 0; i < r->n_notes; ++i) {

@@ -42,6 +42,7 @@ typedef struct {
   double seconds;
   const char *dir;
   double latency;            ///< the engine's input latency, samples
+  GsLatency budget;          ///< the whole latency budget
 } GsRenderReport;
 
 GsStatus gs_render_report_init(GsRenderReport *r, const GsSession *session);

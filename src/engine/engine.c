@@ -785,9 +785,21 @@ void gs_engine_strip_meters(const GsEngine *e, unsigned strip, GsStripMeters *ou
 
 GsLatency gs_engine_latency(const GsEngine *e)
 {
-  // Every strip is delayed to the slowest preamp's whole samples; then the
+  // Every strip is delayed to the slowest one's whole samples; then the
   // converter (the same for all).
   const double adc = e->n_strips ? (double)gs_adc_latency(e->strip[0].adc) : 0.0;
   const double input = (double)slowest_strip(e) + adc;
-  return (GsLatency){.input = input, .output = 0.0, .monitoring = input};
+  const double output = gs_dac_default_filter_latency(e->rate_hz);
+  const double buffer = (double)e->max_block;
+  return (GsLatency){.input = input,
+                     .output = output,
+                     .monitoring = input + output,
+                     .buffer = buffer,
+                     .safety = GS_SAFETY_OFFSET,
+                     .round_trip = input + output + 2.0 * buffer + GS_SAFETY_OFFSET};
+}
+
+double gs_engine_ms(const GsEngine *e, double samples)
+{
+  return 1000.0 * samples / e->rate_hz;
 }

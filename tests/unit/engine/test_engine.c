@@ -277,6 +277,13 @@ static void test_strips_are_aligned(void **state)
   const GsLatency lat = gs_engine_latency(e);
   print_message("delays: clean %.3f, tube %.3f samples; engine input latency %.1f\n", delay0,
                 delay1, lat.input);
+  // The budget adds up: direct monitoring is input plus output; a round trip
+  // through a host adds two buffers and the driver's safety offset.
+  GS_ASSERT_NEAR(lat.monitoring, lat.input + lat.output, 1e-12);
+  GS_ASSERT_NEAR(lat.buffer, BLOCK, 0.0);
+  GS_ASSERT_NEAR(lat.round_trip, lat.input + lat.output + 2.0 * BLOCK + 32.0, 1e-12);
+  GS_ASSERT_ABOVE(lat.output, 0.0);
+  GS_ASSERT_NEAR(gs_engine_ms(e, 48.0), 1.0, 1e-12);
   // The tube's 4x oversampling (5.17 samples, rounded) plus the converter.
   GS_ASSERT_ABOVE(lat.input, 5.0);
   GS_ASSERT_NEAR(delay0, lat.input, 1e-3);  // delayed by whole samples
