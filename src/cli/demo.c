@@ -34,7 +34,13 @@ int gs_cli_demo(int argc, char **argv)
     {NULL, 0, NULL, 0},
   };
   const char *out = "demo-out";
+  // The source tree's copy when run from a build, else the installed one.
   const char *session = GS_EXAMPLES_DIR "/demo-band.yaml";
+#ifdef GS_INSTALLED_EXAMPLES_DIR
+  if (access(session, R_OK)) {
+    session = GS_INSTALLED_EXAMPLES_DIR "/demo-band.yaml";
+  }
+#endif
   bool json = false;
   opterr = 0;
   optind = 1;
