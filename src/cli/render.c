@@ -340,7 +340,7 @@ static GsStatus open_files(Render *r, const char *dir, const char *ext, int majo
   }
   for (unsigned m = 0; m < ec->n_mixes; ++m) {
     safe_name(ec->mixes[m].name, name, sizeof(name));
-    snprintf(path, sizeof(path), "%s/mix-%s.%s", dir, name, ext);
+    snprintf(path, sizeof(path), "%s/mix-%02u-%s.%s", dir, m + 1, name, ext);
     GsStatus st = gs_trackfile_open(&r->mixes[m], path, major, 2, (int)s->rate_hz, s->bits, true,
                                     200u + m, block, err);
     if (st) {
@@ -395,9 +395,23 @@ static void auto_gain(Render *r, bool all, uint64_t total)
   if (!peak) {
     return;
   }
+  // A linked pair is one unit: either side asking sets both.
+  bool *wants = calloc(n_strips + 1, sizeof(bool));
+  if (!wants) {
+    free(peak);
+    return;
+  }
+  for (unsigned i = 0; i < n_strips; ++i) {
+    wants[i] = all || s->inputs[i].auto_gain;
+  }
+  for (unsigned i = 0; i + 1 < n_strips; ++i) {
+    if (strips[i].link_next && (wants[i] || wants[i + 1])) {
+      wants[i] = wants[i + 1] = true;
+    }
+  }
   float scratch[1024];
   for (unsigned i = 0; i < n_strips; ++i) {
-    if (!all && !s->inputs[i].auto_gain) {
+    if (!wants[i]) {
       continue;
     }
     for (uint64_t done = 0; done < total;) {
@@ -418,7 +432,7 @@ static void auto_gain(Render *r, bool all, uint64_t total)
   }
   const double fs_volts = gs_fullscale_volts(s->engine.adc_ref_dbu);
   for (unsigned i = 0; i < n_strips; ++i) {
-    if (!all && !s->inputs[i].auto_gain) {
+    if (!wants[i]) {
       continue;
     }
     GsStripConfig *sc = &strips[i];
@@ -452,6 +466,7 @@ static void auto_gain(Render *r, bool all, uint64_t total)
     }
   }
   free(peak);
+  free(wants);
 }
 
 // A DAC and a headphone amp for each side of every mix that drives
@@ -578,49 +593,68 @@ static int run(Render *r, const Options *o, const char *dir, const char *ext, in
 
   GsProgress progress;
   gs_progress_init(&progress, stderr, !o->quiet, "rendering", total);
-  for (uint64_t done = 0; done < total && !gs_cli_interrupted;) {
-    const uint32_t n = total - done < block ? (uint32_t)(total - done) : block;
+  // The engine delays everything by its input latency: run that much longer
+  // and leave out as much at the start, so the files line up with the
+  // sources and keep their length.
+  const uint64_t skip = (uint64_t)llround(gs_engine_latency(r->engine).input);
+  for (uint64_t done = 0; done < total + skip && !gs_cli_interrupted;) {
+    const uint32_t n = total + skip - done < block ? (uint32_t)(total + skip - done) : block;
+    const uint32_t from = done >= skip ? 0u : (uint32_t)(skip - done < n ? skip - done : n);
+    const uint32_t keep = n - from;
     for (unsigned i = 0; i < ec->n_strips; ++i) {
       gs_source_process(r->sources[i], r->in[i], n);
       gs_render_report_source(&r->report, i, r->in[i], n);
     }
     gs_engine_process(r->engine, (const float *const *)r->in, r->cap, r->mix, n);
     for (unsigned i = 0; i < ec->n_strips; ++i) {
-      gs_render_report_track(&r->report, r->engine, i, r->cap[i], n);
-      if (s->inputs[i].armed && gs_trackfile_write(&r->tracks[i], r->cap[i], n, &err)) {
+      gs_render_report_track(&r->report, r->engine, i, r->cap[i] + from, keep);
+      if (keep && s->inputs[i].armed &&
+          gs_trackfile_write(&r->tracks[i], r->cap[i] + from, keep, &err)) {
         gs_progress_finish(&progress);
         fprintf(stderr, "gainstage render: %s\n", err.message);
         return 1;
       }
       const float *safety = gs_engine_safety(r->engine, i);
-      if (s->inputs[i].armed && safety && gs_trackfile_write(&r->safety[i], safety, n, &err)) {
+      if (keep && s->inputs[i].armed && safety &&
+          gs_trackfile_write(&r->safety[i], safety + from, keep, &err)) {
         gs_progress_finish(&progress);
         fprintf(stderr, "gainstage render: %s\n", err.message);
         return 1;
       }
     }
-    for (unsigned m = 0; m < ec->n_mixes; ++m) {
-      for (uint32_t i = 0; i < n; ++i) {
-        r->frames[2 * i] = r->mix[2 * m][i];
-        r->frames[2 * i + 1] = r->mix[2 * m + 1][i];
+    for (unsigned m = 0; m < ec->n_mixes && keep; ++m) {
+      for (uint32_t i = 0; i < keep; ++i) {
+        r->frames[2 * i] = r->mix[2 * m][from + i];
+        r->frames[2 * i + 1] = r->mix[2 * m + 1][from + i];
       }
-      gs_render_report_mix(&r->report, m, r->frames, n);
+      gs_render_report_mix(&r->report, m, r->frames, keep);
       listen(r, m, n);
-      if (gs_trackfile_write(&r->mixes[m], r->frames, n, &err)) {
+      if (gs_trackfile_write(&r->mixes[m], r->frames, keep, &err)) {
         gs_progress_finish(&progress);
         fprintf(stderr, "gainstage render: %s\n", err.message);
         return 1;
       }
     }
     done += n;
-    gs_progress_update(&progress, done);
+    gs_progress_update(&progress, done > skip ? done - skip : 0);
   }
   gs_progress_finish(&progress);
   if (gs_cli_interrupted) {
     fprintf(stderr, "gainstage render: interrupted; no file was written\n");
     return 128 + gs_cli_interrupted;
   }
-  // Every file is complete: move them into place together.
+  // The report and the session first (they can fail on their own), then
+  // every file, complete, moved into place.
+  listen_finish(r);
+  gs_render_report_finish(&r->report, seconds, dir);
+  if (o->save_session && gs_session_write(&r->session, o->save_session, &err)) {
+    fprintf(stderr, "gainstage render: %s\n", err.message);
+    return 1;
+  }
+  if (write_html(r, dir, &err)) {
+    fprintf(stderr, "gainstage render: %s\n", err.message);
+    return 1;
+  }
   for (unsigned i = 0; i < ec->n_strips; ++i) {
     if (s->inputs[i].armed && gs_trackfile_commit(&r->tracks[i], &err)) {
       fprintf(stderr, "gainstage render: %s\n", err.message);
@@ -638,16 +672,7 @@ static int run(Render *r, const Options *o, const char *dir, const char *ext, in
       return 1;
     }
   }
-  listen_finish(r);
-  if (o->save_session && gs_session_write(&r->session, o->save_session, &err)) {
-    fprintf(stderr, "gainstage render: %s\n", err.message);
-    return 1;
-  }
-  gs_render_report_finish(&r->report, seconds, dir);
-  if (write_html(r, dir, &err)) {
-    fprintf(stderr, "gainstage render: %s\n", err.message);
-    return 1;
-  }
+
   if (o->json) {
     gs_render_report_print_json(&r->report, stdout);
   } else if (!o->quiet) {

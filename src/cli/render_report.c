@@ -133,10 +133,14 @@ void gs_render_report_track(GsRenderReport *r, const GsEngine *engine, unsigned 
   r->clips[strip] = m.clips;
   // Clip Safe acted in this block: note when and how deep.
   if (m.clip_safe_acted > r->clip_safe_acted[strip]) {
-    const uint64_t k = r->clip_safe_acted[strip];
-    if (k < GS_RENDER_MAX_EVENTS) {
-      r->events[strip][k] = (GsClipSafeEvent){
-        .time_s = (double)m.clip_safe_frame / r->session->rate_hz, .db = m.clip_safe_db};
+    // Episodes begun in this block: the first's start and the block's
+    // deepest reduction stand for all of them (blocks are short).
+    const GsClipSafeEvent ev = {.time_s = (double)m.clip_safe_frame / r->session->rate_hz,
+                                .db = m.clip_safe_db};
+    for (uint64_t k = r->clip_safe_acted[strip]; k < m.clip_safe_acted; ++k) {
+      if (k < GS_RENDER_MAX_EVENTS) {
+        r->events[strip][k] = ev;
+      }
     }
     r->clip_safe_acted[strip] = m.clip_safe_acted;
   } else if (r->clip_safe_acted[strip] && r->clip_safe_acted[strip] <= GS_RENDER_MAX_EVENTS &&

@@ -66,7 +66,7 @@ GsStatus gs_trackfile_write(GsTrackFile *t, const float *frames, uint32_t n, GsE
   for (unsigned c = 0; c < ch; ++c) {
     for (uint32_t i = 0; i < n; ++i) {
       const float x = frames[(size_t)i * ch + c];
-      t->column[i] = x > 1.0f ? 1.0f : (x < -1.0f ? -1.0f : x);
+      t->column[i] = x > 1.0f ? 1.0f : (x < -1.0f ? -1.0f : (x == x ? x : 0.0f));  // NaN: 0
     }
     gs_quantiser_process(&t->quant[c], t->column, t->column, n);
     for (uint32_t i = 0; i < n; ++i) {

@@ -15,6 +15,7 @@
 #include "gainstage/units.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +43,8 @@ typedef struct {
   unsigned channel;                 // its channel there
   GsAdc *adc;
   double gain_min_db, gain_max_db;  // the input type's range within the model's
-  bool mute, phantom, link_next;
+  bool mute, link_next;
+  _Atomic bool phantom;             // written by the audio thread, read by any
   GsMeterState meter;
   // Strips with less latency (a clean preamp at 1x) are delayed to line up
   // with the slowest, so all captures and mixes stay sample-aligned.
@@ -66,6 +68,7 @@ typedef struct {
   char label[NAME_MAX_CHARS + 16];  // "mix 2 (headphones)", for messages
   GsMixConfig cfg;
   Send *send;        // one per source: strips, then returns
+  unsigned n_solo;   // sends soloed: when any is, only they are heard
   GsGlide mono;      // 0 stereo, 1 mono, gliding between
   GsGlide out;       // volume, dim and mute
 } Mix;
@@ -155,10 +158,7 @@ static float db_to_gain(double db)
 static void send_targets(const GsEngine *e, const Mix *mix, unsigned src)
 {
   Send *s = &mix->send[src];
-  bool any_solo = false;
-  for (unsigned i = 0; i < e->n_strips + e->n_returns; ++i) {
-    any_solo = any_solo || mix->send[i].cfg.solo;
-  }
+  const bool any_solo = mix->n_solo > 0;
   const bool strip_muted = src < e->n_strips && e->strip[src].mute;
   const bool silent = s->cfg.mute || strip_muted || (any_solo && !s->cfg.solo);
   const float g = silent ? 0.0f : db_to_gain(s->cfg.level_db);
@@ -249,12 +249,17 @@ static GsStatus validate(const GsEngineConfig *c, GsError *err)
     }
   }
   if (c->phantom_group > 1) {
+    // The mic inputs of a group must agree (the others are not powered).
     for (unsigned s = 0; s < c->n_strips; ++s) {
       const unsigned first = s - s % c->phantom_group;
-      if (c->strips[s].phantom != c->strips[first].phantom) {
+      unsigned mic = first;
+      while (mic < s && c->strips[mic].type != GS_INPUT_MIC) {
+        ++mic;
+      }
+      if (c->strips[s].type == GS_INPUT_MIC && c->strips[s].phantom != c->strips[mic].phantom) {
         return gs_fail(err, GS_ERR_USAGE, "strip %u: +48 V is switched for inputs %u to %u "
                        "together; strips %u and %u disagree", s + 1, first + 1,
-                       first + c->phantom_group, first + 1, s + 1);
+                       first + c->phantom_group, mic + 1, s + 1);
       }
     }
   }
@@ -412,7 +417,7 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
     label(strip->label, sizeof(strip->label), "strip", s, sc->name);
     strip->type = sc->type;
     strip->mute = sc->mute;
-    strip->phantom = sc->phantom;
+    atomic_init(&strip->phantom, sc->phantom);
     strip->link_next = sc->link_next;
     gs_meter_state_init(&strip->meter, c->rate_hz);
     strip->clip_safe = sc->clip_safe;
@@ -481,6 +486,9 @@ GsStatus gs_engine_new(const GsEngineConfig *c, GsEngine **out, GsError *err)
       }
     }
     for (unsigned i = 0; i < n_src; ++i) {
+      mix->n_solo += mix->send[i].cfg.solo ? 1u : 0u;
+    }
+    for (unsigned i = 0; i < n_src; ++i) {
       send_targets(e, mix, i);
       settle(&mix->send[i].left);
       settle(&mix->send[i].right);
@@ -502,7 +510,9 @@ static void apply(GsEngine *e, const GsParamChange *ch) GS_REALTIME
     if (e->phantom_group > 1) {  // the whole group switches
       const unsigned first = ch->index - ch->index % e->phantom_group;
       for (unsigned s = first; s < first + e->phantom_group && s < e->n_strips; ++s) {
-        e->strip[s].phantom = v != 0.0;
+        if (e->strip[s].type == GS_INPUT_MIC) {
+          atomic_store_explicit(&e->strip[s].phantom, v != 0.0, memory_order_relaxed);
+        }
       }
       break;
     }
@@ -526,7 +536,7 @@ static void apply(GsEngine *e, const GsParamChange *ch) GS_REALTIME
           send_targets(e, &e->mix[m], s);
         }
       } else {
-        strip->phantom = v != 0.0;
+        atomic_store_explicit(&strip->phantom, v != 0.0, memory_order_relaxed);
       }
     }
     break;
@@ -544,9 +554,15 @@ static void apply(GsEngine *e, const GsParamChange *ch) GS_REALTIME
     } else if (ch->param == GS_PARAM_SEND_MUTE) {
       s->mute = v != 0.0;
     } else {
+      const bool was_solo = s->solo, any_before = mix->n_solo > 0;
       s->solo = v != 0.0;
+      mix->n_solo = mix->n_solo + (s->solo ? 1u : 0u) - (was_solo ? 1u : 0u);
+      if ((mix->n_solo > 0) == any_before) {  // only this send's target changes
+        send_targets(e, mix, ch->sub);
+        break;
+      }
     }
-    if (ch->param == GS_PARAM_SEND_SOLO) {  // solo changes every send's target
+    if (ch->param == GS_PARAM_SEND_SOLO) {  // the first solo (or the last unsolo): every send
       for (unsigned i = 0; i < e->n_strips + e->n_returns; ++i) {
         send_targets(e, mix, i);
       }
@@ -763,7 +779,8 @@ void gs_engine_process(GsEngine *e, const float *const *inputs, float *const *ca
 
 bool gs_engine_strip_phantom(const GsEngine *e, unsigned strip)
 {
-  return strip < e->n_strips && e->strip[strip].phantom;
+  return strip < e->n_strips &&
+         atomic_load_explicit(&e->strip[strip].phantom, memory_order_relaxed);
 }
 
 const float *gs_engine_safety(const GsEngine *e, unsigned strip)

@@ -135,7 +135,17 @@ static GsStatus read_source(Owned *o, const GsDocContext *ctx, const GsNode *nod
                : kind == GS_SOURCE_INSTRUMENT ? gs_source_config_instrument("guitar-single")
                                               : gs_source_config_line(GS_LINE_PRO);
   in->source.rate_hz = rate_hz;
-  in->source.gen.kind = GS_GEN_SILENCE;
+  // Every source starts with the same generator settings, so a session
+  // written back (gs_session_write) reads the same whatever it plays.
+  GsGeneratorConfig *gc = &in->source.gen;
+  gc->kind = GS_GEN_SILENCE;
+  gc->level = kind == GS_SOURCE_MIC ? 94.0 : 4.0;
+  gc->freq_hz = 1000.0;
+  gc->start_hz = 20.0;
+  gc->end_hz = 20000.0;
+  gc->duration_s = 10.0;
+  gc->tempo_bpm = 120.0;
+  gc->seed = 1;
   in->play = GS_PLAY_GENERATOR;
   if (!node) {
     return GS_OK;
@@ -170,6 +180,10 @@ static GsStatus read_source(Owned *o, const GsDocContext *ctx, const GsNode *nod
     sc->nominal = strcmp(nominal, "pro") ? GS_LINE_CONSUMER : GS_LINE_PRO;
   }
   TRY(gs_doc_bool(ctx, node, "self_noise", &sc->self_noise, err));
+  if (gs_doc_get(node, "cable_pf") && kind != GS_SOURCE_INSTRUMENT) {
+    return gs_doc_fail(ctx, gs_doc_get(node, "cable_pf"), GS_ERR_USAGE, err,
+                       "cable_pf is the capacitance a pickup sees: instrument inputs only");
+  }
   TRY(gs_doc_number(ctx, node, "cable_pf", 0.0, 5000.0, "pF", false, &sc->cable_pf, err));
   TRY(gs_doc_bool(ctx, node, "loop", &sc->loop, err));
 
@@ -206,20 +220,13 @@ static GsStatus read_source(Owned *o, const GsDocContext *ctx, const GsNode *nod
   if (gen) {
     const char *g = NULL;
     TRY(gs_doc_string(ctx, node, "generator", generator_names, true, &g, err));
-    GsGeneratorConfig *gc = &sc->gen;
     gc->kind = !strcmp(g, "sine")    ? GS_GEN_SINE
                : !strcmp(g, "sweep") ? GS_GEN_SWEEP
                : !strcmp(g, "pink")  ? GS_GEN_PINK
                : !strcmp(g, "click") ? GS_GEN_CLICK
                                      : GS_GEN_SILENCE;
-    gc->level = mic_unit ? 94.0 : 4.0;
     TRY(gs_doc_number(ctx, node, "level", lo, hi, unit, false, &gc->level, err));
-    gc->freq_hz = 1000.0;
     TRY(gs_doc_number(ctx, node, "freq_hz", 0.1, 0.49 * rate_hz, "Hz", false, &gc->freq_hz, err));
-    gc->start_hz = 20.0;
-    gc->end_hz = 20000.0;
-    gc->duration_s = 10.0;
-    gc->tempo_bpm = 120.0;
     TRY(gs_doc_number(ctx, node, "start_hz", 1.0, 0.49 * rate_hz, "Hz", false, &gc->start_hz,
                       err));
     TRY(gs_doc_number(ctx, node, "end_hz", 1.0, 0.49 * rate_hz, "Hz", false, &gc->end_hz, err));
@@ -489,10 +496,15 @@ static GsStatus read_session(Owned *o, GsSession *s, GsError *err)
   *ec = (GsEngineConfig){.rate_hz = s->rate_hz, .max_block = (uint32_t)block,
                          .adc_ref_dbu = ref, .n_strips = n, .n_returns = (unsigned)returns,
                          .strips = o->strips, .phantom_group = (unsigned)phantom_group};
-  // Inputs that share a +48 V switch must agree.
+  // The mic inputs that share a +48 V switch must agree (an instrument or
+  // line input in the group is not powered either way).
   for (unsigned i = 0; ec->phantom_group > 1 && i < n; ++i) {
     const unsigned first = i - i % ec->phantom_group;
-    if (o->strips[i].phantom != o->strips[first].phantom) {
+    unsigned mic = first;
+    while (mic < i && o->strips[mic].type != GS_INPUT_MIC) {
+      ++mic;
+    }
+    if (o->strips[i].type == GS_INPUT_MIC && o->strips[i].phantom != o->strips[mic].phantom) {
       GsDocContext sc = {.doc = doc, .what = o->labels[i]};
       return gs_doc_fail(&sc, strips->child[i], GS_ERR_USAGE, err,
                          "+48 V is switched for inputs %u to %u together (phantom_group: %u): "
@@ -517,6 +529,14 @@ static GsStatus read_session(Owned *o, GsSession *s, GsError *err)
     for (unsigned m = 0; m < mixes->n_child; ++m) {
       TRY(read_mix(o, doc, mixes->child[m], m, ec, &o->mixes[m], &o->outputs[m], &o->sends,
                    &s->n_sends, err));
+      for (unsigned k = 0; k < m; ++k) {
+        if (!strcmp(o->mixes[k].name, o->mixes[m].name)) {
+          GsDocContext mc = {.doc = doc, .what = NULL};
+          return gs_doc_fail(&mc, gs_doc_get(mixes->child[m], "name"), GS_ERR_USAGE, err,
+                             "mix %u: the name '%s' is taken by mix %u; names must differ",
+                             m + 1, o->mixes[m].name, k + 1);
+        }
+      }
     }
     ec->n_mixes = (unsigned)mixes->n_child;
     ec->mixes = o->mixes;

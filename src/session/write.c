@@ -109,8 +109,8 @@ static void source(Writer *w, const GsSessionInput *in)
   } else if (sc->kind == GS_SOURCE_LINE) {
     key_str(w, "nominal", sc->nominal == GS_LINE_PRO ? "pro" : "consumer");
   }
-  if (sc->self_noise) {
-    key_bool(w, "self_noise", true);
+  if (sc->kind == GS_SOURCE_MIC) {
+    key_bool(w, "self_noise", sc->self_noise);
   }
   switch (in->play) {
   case GS_PLAY_FILE: {

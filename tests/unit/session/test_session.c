@@ -110,6 +110,10 @@ static void test_mistakes(void **state)
       fail();
     }
   }
+  expect("mixes:\n  - {name: phones}\n  - {name: phones}\n",
+         "mix 2: the name 'phones' is taken by mix 1");
+  expect("    source: {mic: dynamic-57, cable_pf: 300}\n",
+         "cable_pf is the capacitance a pickup sees: instrument inputs only");
   expect("extra: 1\n", "s.yaml:5: unknown key 'extra' (valid: session, strips, returns, mixes)");
   GsSession s;
   GsError err;
@@ -202,6 +206,39 @@ static void test_write_and_read_back(void **state)
   unlink(path);
 }
 
+// Sessions with default sources and a phantom group that holds an
+// instrument input load, and come back the same after a write.
+static void test_defaults_round_trip(void **state)
+{
+  (void)state;
+  const char *text = "session: {phantom_group: 2}\nstrips:\n"
+                     "  - {name: vox, input: mic, phantom: true, source: {mic: condenser-ld, "
+                     "self_noise: false}}\n"
+                     "  - {name: di, input: instrument}\n"
+                     "  - {name: spare, input: line}\n";
+  GsSession a, b;
+  GsError err;
+  if (gs_session_parse("/tmp/d.yaml", text, strlen(text), &a, &err)) {
+    print_error("%s\n", err.message);
+    fail();
+  }
+  char path[] = "/tmp/gs-defaults-XXXXXX";
+  const int fd = mkstemp(path);
+  close(fd);
+  assert_int_equal(gs_session_write(&a, path, &err), GS_OK);
+  if (gs_session_load(path, &b, &err)) {
+    print_error("reading it back: %s\n", err.message);
+    fail();
+  }
+  assert_false(b.inputs[0].source.self_noise);
+  assert_int_equal(b.engine.phantom_group, 2);
+  assert_true(b.engine.strips[0].phantom);
+  assert_int_equal(b.inputs[2].source.gen.kind, GS_GEN_SILENCE);
+  gs_session_free(&a);
+  gs_session_free(&b);
+  unlink(path);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -209,6 +246,7 @@ int main(void)
     cmocka_unit_test(test_mistakes),
     cmocka_unit_test(test_file_paths_are_relative_to_the_session),
     cmocka_unit_test(test_write_and_read_back),
+    cmocka_unit_test(test_defaults_round_trip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
