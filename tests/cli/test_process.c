@@ -3,6 +3,7 @@
 // the real command, its exit status, its messages and what it leaves behind.
 
 #include "check.h"
+#include "cli_run.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -16,46 +17,6 @@
 #include <unistd.h>
 
 #define RATE 48000
-
-static const char *gainstage;  // path of the command under test
-static char dir[256];          // a fresh folder for each run of this program
-
-static char *path(const char *name)
-{
-  static char buf[4][512];
-  static int next;
-  char *p = buf[next++ % 4];
-  snprintf(p, 512, "%s/%s", dir, name);
-  return p;
-}
-
-// Runs gainstage with the given arguments; returns the exit status and keeps
-// stdout and stderr in files.
-static int run(const char *args)
-{
-  char cmd[4096];
-  snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s >stdout.txt 2>stderr.txt", dir, gainstage,
-           args);
-  const int st = system(cmd);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static char *slurp(const char *name)
-{
-  static char buf[65536];
-  FILE *f = fopen(path(name), "r");
-  size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-  buf[n] = '\0';
-  if (f) {
-    fclose(f);
-  }
-  return buf;
-}
-
-static bool exists(const char *name)
-{
-  return access(path(name), F_OK) == 0;
-}
 
 // No temporary output file may be left behind.
 static void assert_no_tmp_files(void)
@@ -104,20 +65,6 @@ static void write_signal(const char *name, int format, int channels, double rate
   free(x);
 }
 
-static float *read_all(const char *name, SF_INFO *info)
-{
-  *info = (SF_INFO){0};
-  SNDFILE *sf = sf_open(path(name), SFM_READ, info);
-  if (!sf) {
-    print_error("%s: %s\n", name, sf_strerror(NULL));
-    fail();
-  }
-  float *x = malloc(sizeof(float) * (size_t)(info->frames * info->channels));
-  assert_int_equal(sf_readf_float(sf, x, info->frames), info->frames);
-  sf_close(sf);
-  return x;
-}
-
 // Largest difference relative to the largest reference sample, in dB.
 static double error_db(const float *a, const float *ref, size_t n)
 {
@@ -135,8 +82,8 @@ static void test_clean_gain_equals_exact_gain(void **state)
   write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, RATE, 1.0, 0.003);
   assert_int_equal(run("process -q --model clean --gain 30 --bits 32f in.wav out.wav"), 0);
   SF_INFO a, b;
-  float *in = read_all("in.wav", &a);
-  float *out = read_all("out.wav", &b);
+  float *in = read_audio("in.wav", &a);
+  float *out = read_audio("out.wav", &b);
   assert_int_equal(a.frames, b.frames);
   const double g = pow(10.0, 30.0 / 20.0);
   for (sf_count_t i = 0; i < a.frames; ++i) {
@@ -162,8 +109,8 @@ static void test_clean_gain_equals_sox(void **state)
            dir);
   assert_int_equal(system(cmd), 0);
   SF_INFO a, b;
-  float *ours = read_all("out.wav", &a);
-  float *sox = read_all("sox.wav", &b);
+  float *ours = read_audio("out.wav", &a);
+  float *sox = read_audio("sox.wav", &b);
   assert_int_equal(a.frames, b.frames);
   const double err = error_db(ours, sox, (size_t)a.frames);
   print_message("clean +30 dB vs sox gain 30: %.1f dB\n", err);
@@ -189,7 +136,7 @@ static void test_every_format_and_channel_count(void **state)
              formats[i].name);
     assert_int_equal(run(args), 0);
     SF_INFO info;
-    float *x = read_all(formats[i].name, &info);
+    float *x = read_audio(formats[i].name, &info);
     const int major = info.format & SF_FORMAT_TYPEMASK;
     // .wav is written as RF64 that downgrades itself to WAV (extensible
     // header) when it stays under 4 GiB.
@@ -207,7 +154,7 @@ static void test_every_format_and_channel_count(void **state)
   // --format overrides the extension; 16-bit output lands on the 16-bit grid.
   assert_int_equal(run("process -q --format flac --bits 16 stereo.wav out.snd"), 0);
   SF_INFO info;
-  float *x = read_all("out.snd", &info);
+  float *x = read_audio("out.snd", &info);
   assert_int_equal(info.format, SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
   free(x);
 }
@@ -219,8 +166,8 @@ static void test_per_channel_gain(void **state)
   write_signal("stereo-f.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 2, RATE, 0.2, 0.01);
   assert_int_equal(run("process -q --gain 6,20 --bits 32f stereo-f.wav out.wav"), 0);
   SF_INFO a, b;
-  float *in = read_all("stereo-f.wav", &a);
-  float *out = read_all("out.wav", &b);
+  float *in = read_audio("stereo-f.wav", &a);
+  float *out = read_audio("out.wav", &b);
   assert_int_equal(a.frames, b.frames);
   const double g[2] = {pow(10.0, 6.0 / 20.0), pow(10.0, 20.0 / 20.0)};
   for (int c = 0; c < 2; ++c) {
@@ -242,8 +189,8 @@ static double applied_gain(const char *args)
   snprintf(cmd, sizeof(cmd), "process -q --bits 32f %s in.wav out.wav", args);
   assert_int_equal(run(cmd), 0);
   SF_INFO a, b;
-  float *in = read_all("in.wav", &a);
-  float *out = read_all("out.wav", &b);
+  float *in = read_audio("in.wav", &a);
+  float *out = read_audio("out.wav", &b);
   sf_count_t at = 0;
   for (sf_count_t i = 0; i < a.frames; ++i) {
     at = fabs(in[i]) > fabs(in[at]) ? i : at;
@@ -271,8 +218,8 @@ static void test_options_take_effect(void **state)
   // second half, once the filter has settled).
   assert_int_equal(run("process -q --bits 32f --hpf 1000 in.wav out.wav"), 0);
   SF_INFO a, b;
-  float *x = read_all("in.wav", &a);
-  float *y = read_all("out.wav", &b);
+  float *x = read_audio("in.wav", &a);
+  float *y = read_audio("out.wav", &b);
   double px = 0.0, py = 0.0;
   for (sf_count_t i = a.frames / 2; i < a.frames; ++i) {
     px += (double)x[i] * x[i];
@@ -292,7 +239,7 @@ static void test_options_take_effect(void **state)
   assert_int_equal(run("process -q --bits 32f --gain 60 --noise silence.wav n2.wav"), 0);
   assert_int_equal(run("process -q --bits 32f --gain 60 --noise --seed 9 silence.wav n3.wav"), 0);
   SF_INFO i1, i2, i3;
-  float *n1 = read_all("n1.wav", &i1), *n2 = read_all("n2.wav", &i2), *n3 = read_all("n3.wav", &i3);
+  float *n1 = read_audio("n1.wav", &i1), *n2 = read_audio("n2.wav", &i2), *n3 = read_audio("n3.wav", &i3);
   double p1 = 0.0, d12 = 0.0, d13 = 0.0;
   for (sf_count_t i = 0; i < i1.frames; ++i) {
     p1 += (double)n1[i] * n1[i];
@@ -354,8 +301,8 @@ static void test_oversampled_output_is_aligned(void **state)
   write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, RATE, 0.5, 0.01);
   assert_int_equal(run("process -q --oversample 4 --bits 32f in.wav out.wav"), 0);
   SF_INFO a, b;
-  float *in = read_all("in.wav", &a);
-  float *out = read_all("out.wav", &b);
+  float *in = read_audio("in.wav", &a);
+  float *out = read_audio("out.wav", &b);
   assert_int_equal(a.frames, b.frames);
   int best_lag = 99;
   double best = -1.0;
@@ -435,7 +382,7 @@ static void test_bad_input(void **state)
   }
   // IN is untouched by the attempt to overwrite it.
   SF_INFO info;
-  float *x = read_all("in.wav", &info);
+  float *x = read_audio("in.wav", &info);
   assert_int_equal(info.frames, RATE / 5);
   free(x);
 }
@@ -462,7 +409,7 @@ static void test_interrupt_leaves_nothing(void **state)
   (void)state;
   write_signal("long.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, RATE, 120.0, 0.01);
   unlink(path("out.wav"));
-  char cmd[4096];
+  char cmd[8192];
   snprintf(cmd, sizeof(cmd),
            "cd '%s' && { '%s' process -q --model guitar --oversample 8 long.wav out.wav "
            "2>stderr.txt & pid=$!; sleep 0.3; kill -TERM $pid; wait $pid; echo $? >status.txt; }",
@@ -483,7 +430,7 @@ static void test_write_failure(void **state)
   (void)state;
   write_signal("in.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, RATE, 2.0, 0.1);
   unlink(path("out.wav"));
-  char cmd[4096];
+  char cmd[8192];
   snprintf(cmd, sizeof(cmd),
            "cd '%s' && (trap '' XFSZ; ulimit -f 64; exec '%s' process -q in.wav out.wav) "
            "2>stderr.txt; echo $? >status.txt",
@@ -504,8 +451,8 @@ static void test_many_channels(void **state)
   assert_int_equal(run("process --gain 0,1,2,3,4,5,6,7,8 --bits 32f nine-f.wav out.w64"), 0);
   assert_non_null(strstr(slurp("stdout.txt"), "not measured (more than 8 channels)"));
   SF_INFO a, b;
-  float *in = read_all("nine-f.wav", &a);
-  float *out = read_all("out.w64", &b);
+  float *in = read_audio("nine-f.wav", &a);
+  float *out = read_audio("out.w64", &b);
   assert_int_equal(b.channels, 9);
   for (int c = 0; c < 9; ++c) {
     const double g = pow(10.0, c / 20.0);
@@ -534,15 +481,7 @@ static void test_help_and_models(void **state)
 
 int main(int argc, char **argv)
 {
-  // The tests run the command from their own folder: make its path absolute.
-  static char exe[4096];
-  if (argc < 2 || !realpath(argv[1], exe)) {
-    fprintf(stderr, "usage: test_process PATH-TO-GAINSTAGE\n");
-    return 1;
-  }
-  gainstage = exe;
-  snprintf(dir, sizeof(dir), "/tmp/gs-test-process-XXXXXX");
-  if (!mkdtemp(dir)) {
+  if (!cli_setup(argc, argv, "test-process")) {
     return 1;
   }
   const struct CMUnitTest tests[] = {
@@ -561,11 +500,5 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_many_channels),
     cmocka_unit_test(test_help_and_models),
   };
-  const int failed = cmocka_run_group_tests(tests, NULL, NULL);
-  char cmd[512];
-  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-  if (system(cmd)) {
-    return 1;
-  }
-  return failed;
+  return cli_teardown(cmocka_run_group_tests(tests, NULL, NULL));
 }

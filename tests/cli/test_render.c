@@ -3,6 +3,7 @@
 // files, real output files, the JSON report and the exit status.
 
 #include "check.h"
+#include "cli_run.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -14,45 +15,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char gainstage[4096];
-static char dir[256];
-
-static const char *path(const char *name)
-{
-  static char buf[4][512];
-  static int next;
-  char *p = buf[next++ % 4];
-  snprintf(p, 512, "%s/%s", dir, name);
-  return p;
-}
-
 static void write_text(const char *name, const char *text)
 {
   FILE *f = fopen(path(name), "w");
   assert_non_null(f);
   fputs(text, f);
   fclose(f);
-}
-
-static int run(const char *args)
-{
-  char cmd[8192];
-  snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s >stdout.txt 2>stderr.txt", dir, gainstage,
-           args);
-  const int st = system(cmd);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static const char *slurp(const char *name)
-{
-  static char buf[1 << 16];
-  FILE *f = fopen(path(name), "r");
-  const size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-  buf[n] = '\0';
-  if (f) {
-    fclose(f);
-  }
-  return buf;
 }
 
 static json_t *report(void)
@@ -75,20 +43,6 @@ static double number(json_t *o, const char *key)
 {
   json_t *v = json_object_get(o, key);
   return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static float *read_track(const char *name, SF_INFO *info)
-{
-  *info = (SF_INFO){0};
-  SNDFILE *sf = sf_open(path(name), SFM_READ, info);
-  if (!sf) {
-    print_error("%s: %s\n", name, sf_strerror(NULL));
-    fail();
-  }
-  float *x = malloc(sizeof(float) * (size_t)(info->frames * info->channels));
-  assert_int_equal(sf_readf_float(sf, x, info->frames), info->frames);
-  sf_close(sf);
-  return x;
 }
 
 static const char session[] =
@@ -150,9 +104,9 @@ static void test_levels_files_and_advice(void **state)
   // Tracks: one per armed strip, all the same length; the mix is stereo with
   // the vox panned hard left.
   SF_INFO a, b, m;
-  float *t1 = read_track("out/01-vox.wav", &a);
-  float *t3 = read_track("out/03-hot.wav", &b);
-  float *mix = read_track("out/mix-01-phones.wav", &m);
+  float *t1 = read_audio("out/01-vox.wav", &a);
+  float *t3 = read_audio("out/03-hot.wav", &b);
+  float *mix = read_audio("out/mix-01-phones.wav", &m);
   assert_int_equal(a.frames, 48000);
   assert_int_equal(b.frames, 48000);
   assert_int_equal(m.frames, 48000);
@@ -186,8 +140,8 @@ static void test_tracks_are_aligned(void **state)
              " model: tube, armed: true}\n");
   assert_int_equal(run("render -q a.yaml -o aligned"), 0);
   SF_INFO a, b;
-  float *x = read_track("aligned/01-clean.wav", &a);
-  float *y = read_track("aligned/02-tube.wav", &b);
+  float *x = read_audio("aligned/01-clean.wav", &a);
+  float *y = read_audio("aligned/02-tube.wav", &b);
   sf_count_t px = 0, py = 0;
   for (sf_count_t i = 0; i < 20000; ++i) {
     px = fabs(x[i]) > fabs(x[px]) ? i : px;
@@ -352,10 +306,10 @@ static void test_safety_track(void **state)
              "     clip_safe: true, source: {generator: sine, level: 4, freq_hz: 440}}\n");
   assert_int_equal(run("render -q t.yaml -o t"), 0);
   SF_INFO a, b, c, d;
-  float *main1 = read_track("t/01-fine.wav", &a);
-  float *safe1 = read_track("t/01-fine-safety.wav", &b);
-  float *main2 = read_track("t/02-hot.wav", &c);
-  float *safe2 = read_track("t/02-hot-safety.wav", &d);
+  float *main1 = read_audio("t/01-fine.wav", &a);
+  float *safe1 = read_audio("t/01-fine-safety.wav", &b);
+  float *main2 = read_audio("t/02-hot.wav", &c);
+  float *safe2 = read_audio("t/02-hot-safety.wav", &d);
   assert_int_equal(a.frames, b.frames);
   assert_int_equal(c.frames, d.frames);
   assert_int_equal(a.frames, c.frames);
@@ -424,7 +378,7 @@ static void test_demo(void **state)
     char name[64];
     snprintf(name, sizeof(name), "demo/%s.wav", tracks[i]);
     SF_INFO info;
-    float *x = read_track(name, &info);
+    float *x = read_audio(name, &info);
     if (frames < 0) {
       frames = info.frames;
     }
@@ -445,12 +399,7 @@ static void test_demo(void **state)
 
 int main(int argc, char **argv)
 {
-  if (argc < 2 || !realpath(argv[1], gainstage)) {
-    fprintf(stderr, "usage: test_render PATH-TO-GAINSTAGE\n");
-    return 1;
-  }
-  snprintf(dir, sizeof(dir), "/tmp/gs-test-render-XXXXXX");
-  if (!mkdtemp(dir)) {
+  if (!cli_setup(argc, argv, "test-render")) {
     return 1;
   }
   const struct CMUnitTest tests[] = {
@@ -464,8 +413,5 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_listening_level),
     cmocka_unit_test(test_demo),
   };
-  const int failed = cmocka_run_group_tests(tests, NULL, NULL);
-  char cmd[512];
-  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-  return system(cmd) ? 1 : failed;
+  return cli_teardown(cmocka_run_group_tests(tests, NULL, NULL));
 }

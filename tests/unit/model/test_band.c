@@ -14,22 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-// calloc is wrapped at link time (-Wl,--wrap=calloc) so a test can make the
-// Nth allocation of the library fail.
-void *__real_calloc(size_t n, size_t size);
-void *__wrap_calloc(size_t n, size_t size);
-static int fail_after = -1;  // allocations that still succeed; -1: never fail
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-  if (fail_after == 0) {
-    return NULL;
-  }
-  if (fail_after > 0) {
-    --fail_after;
-  }
-  return __real_calloc(n, size);
-}
+#include "failing_calloc.h"
 
 #define RATE 48000.0
 
