@@ -3,6 +3,7 @@
 // stereo mixes at 48 kHz in blocks of 64, as a multiple of real time on one
 // core; and the memory an engine of 64 inputs and 8 mixes at 96 kHz takes.
 
+#include "bench_clock.h"
 #include "gainstage/engine.h"
 #include "gainstage/units.h"
 
@@ -11,14 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
-
-static double now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 // Resident set size in KiB, from /proc.
 static long rss_kib(void)

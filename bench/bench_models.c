@@ -4,6 +4,7 @@
 // lanes), on one core, block 256, as JSON on stdout. Not a timed test: the
 // figures go into docs/performance.md.
 
+#include "bench_clock.h"
 #include "gainstage/preamp.h"
 #include "gainstage/units.h"
 #include "model/bank.h"
@@ -12,19 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define BLOCK 256
 #define RATE_HZ 48000.0
 #define MAX_CH 8
 #define MIN_TIME_S 0.3
-
-static double now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static GsPreampConfig bench_config(const char *model, unsigned factor)
 {

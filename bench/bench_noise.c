@@ -4,29 +4,23 @@
 // scale, of the pink source, in ns per sample on one core, block 256, as JSON
 // on stdout. Not a timed test.
 
+#include "bench_clock.h"
 #include "dsp/noise.h"
 #include "dsp/prng.h"
 
 #include <math.h>
 #include <stdio.h>
-#include <time.h>
 
 #define BLOCK 256
 #define MIN_TIME_S 0.5
 
-static double now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+// A noise source under test: adds n samples of the given RMS to out.
+typedef void (*AddNoise)(void *source, float rms, float *out, uint32_t n);
 
-// Runs blocks until MIN_TIME_S has passed; the best of five runs.
-static double white_ns_per_sample(void)
+// Runs blocks of add until MIN_TIME_S has passed; the best of five runs.
+static double ns_per_sample(AddNoise add, void *source)
 {
   static float buf[BLOCK];
-  GsWhite w;
-  gs_white_init(&w, 1);
   double best = 1e30;
   for (int run = 0; run < 5; ++run) {
     const double t0 = now_s();
@@ -34,7 +28,7 @@ static double white_ns_per_sample(void)
     uint64_t samples = 0;
     do {
       for (int i = 0; i < 64; ++i) {
-        gs_white_add(&w, 1e-6f, buf, BLOCK);
+        add(source, 1e-6f, buf, BLOCK);
       }
       samples += 64 * BLOCK;
       t = now_s();
@@ -43,6 +37,16 @@ static double white_ns_per_sample(void)
     best = ns < best ? ns : best;
   }
   return best;
+}
+
+static void white_add(void *w, float rms, float *out, uint32_t n)
+{
+  gs_white_add(w, rms, out, n);
+}
+
+static void pink_add(void *p, float rms, float *out, uint32_t n)
+{
+  gs_pink_add(p, rms, out, n);
 }
 
 // gs_white_add as it was before the ziggurat: Box-Muller (log, sqrt, sin and
@@ -68,64 +72,25 @@ static double box_muller_normal(BoxMuller *b)
   return r * cos(t);
 }
 
-static void box_muller_add(BoxMuller *b, float rms, float *out, uint32_t n)
+static void box_muller_add(void *source, float rms, float *out, uint32_t n)
 {
+  BoxMuller *b = source;
   for (uint32_t i = 0; i < n; ++i) {
     out[i] += (float)(rms * box_muller_normal(b));
   }
 }
 
-static double box_muller_ns_per_sample(void)
-{
-  static float buf[BLOCK];
-  BoxMuller b = {.has_spare = 0};
-  gs_prng_seed(&b.rng, 1);
-  double best = 1e30;
-  for (int run = 0; run < 5; ++run) {
-    const double t0 = now_s();
-    double t = t0;
-    uint64_t samples = 0;
-    do {
-      for (int i = 0; i < 64; ++i) {
-        box_muller_add(&b, 1e-6f, buf, BLOCK);
-      }
-      samples += 64 * BLOCK;
-      t = now_s();
-    } while (t - t0 < MIN_TIME_S);
-    const double ns = 1e9 * (t - t0) / (double)samples;
-    best = ns < best ? ns : best;
-  }
-  return best;
-}
-
-static double pink_ns_per_sample(void)
-{
-  static float buf[BLOCK];
-  GsPink p;
-  gs_pink_init(&p, 1);
-  double best = 1e30;
-  for (int run = 0; run < 5; ++run) {
-    const double t0 = now_s();
-    double t = t0;
-    uint64_t samples = 0;
-    do {
-      for (int i = 0; i < 64; ++i) {
-        gs_pink_add(&p, 1e-6f, buf, BLOCK);
-      }
-      samples += 64 * BLOCK;
-      t = now_s();
-    } while (t - t0 < MIN_TIME_S);
-    const double ns = 1e9 * (t - t0) / (double)samples;
-    best = ns < best ? ns : best;
-  }
-  return best;
-}
-
 int main(void)
 {
-  const double white = white_ns_per_sample();
-  const double box_muller = box_muller_ns_per_sample();
-  const double pink = pink_ns_per_sample();
+  GsWhite w;
+  gs_white_init(&w, 1);
+  BoxMuller b = {.has_spare = 0};
+  gs_prng_seed(&b.rng, 1);
+  GsPink p;
+  gs_pink_init(&p, 1);
+  const double white = ns_per_sample(white_add, &w);
+  const double box_muller = ns_per_sample(box_muller_add, &b);
+  const double pink = ns_per_sample(pink_add, &p);
   printf("{\"block\": %d, \"white_ns_per_sample\": %.2f, \"box_muller_ns_per_sample\": %.2f, "
          "\"speedup\": %.2f, \"pink_ns_per_sample\": %.2f}\n",
          BLOCK, white, box_muller, box_muller / white, pink);

@@ -4,6 +4,7 @@
 #include "dsp/biquad.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 static const double two_pi = 6.283185307179586476925;
 
@@ -25,22 +26,21 @@ static void flush(double *z1, double *z2)
   }
 }
 
-// True when the design is already in place (setters return early on no change).
-static int unchanged(const GsBiquad *bq, int kind, double rate_hz, double freq_hz,
-                     double gain_db, double q)
-{
-  return bq->kind == kind && bq->rate_hz == rate_hz && bq->freq_hz == freq_hz &&
-         bq->gain_db == gain_db && bq->q == q;
-}
-
-static void remember(GsBiquad *bq, int kind, double rate_hz, double freq_hz, double gain_db,
+// Records the design asked for. False when it is already in place: the setters
+// then return early, so calling one every block with the same values is cheap.
+static bool redesign(GsBiquad *bq, int kind, double rate_hz, double freq_hz, double gain_db,
                      double q)
 {
+  if (bq->kind == kind && bq->rate_hz == rate_hz && bq->freq_hz == freq_hz &&
+      bq->gain_db == gain_db && bq->q == q) {
+    return false;
+  }
   bq->kind = kind;
   bq->rate_hz = rate_hz;
   bq->freq_hz = freq_hz;
   bq->gain_db = gain_db;
   bq->q = q;
+  return true;
 }
 
 // Stores b/a0 and a/a0.
@@ -72,10 +72,9 @@ void gs_biquad_reset(GsBiquad *bq)
 
 void gs_biquad_set_highpass(GsBiquad *bq, double rate_hz, double freq_hz, double q)
 {
-  if (unchanged(bq, HIGHPASS, rate_hz, freq_hz, 0.0, q)) {
+  if (!redesign(bq, HIGHPASS, rate_hz, freq_hz, 0.0, q)) {
     return;
   }
-  remember(bq, HIGHPASS, rate_hz, freq_hz, 0.0, q);
   const double w0 = two_pi * freq_hz / rate_hz;
   const double c = cos(w0);
   const double alpha = sin(w0) / (2.0 * q);
@@ -84,10 +83,9 @@ void gs_biquad_set_highpass(GsBiquad *bq, double rate_hz, double freq_hz, double
 
 void gs_biquad_set_lowpass(GsBiquad *bq, double rate_hz, double freq_hz, double q)
 {
-  if (unchanged(bq, LOWPASS, rate_hz, freq_hz, 0.0, q)) {
+  if (!redesign(bq, LOWPASS, rate_hz, freq_hz, 0.0, q)) {
     return;
   }
-  remember(bq, LOWPASS, rate_hz, freq_hz, 0.0, q);
   const double w0 = two_pi * freq_hz / rate_hz;
   const double s = sin(w0 / 2.0);
   const double one_minus_c = 2.0 * s * s;
@@ -102,45 +100,41 @@ static double shelf_alpha(double w0, double a, double slope)
   return sin(w0) / 2.0 * sqrt((a + 1.0 / a) * (1.0 / slope - 1.0) + 2.0);
 }
 
+// The high shelf is the low shelf mirrored about fs/4: cos(w0) and the
+// odd coefficients change sign (side = +1 low, -1 high).
+static void set_shelf(GsBiquad *bq, int kind, double side, double rate_hz, double freq_hz,
+                      double gain_db, double slope)
+{
+  if (!redesign(bq, kind, rate_hz, freq_hz, gain_db, slope)) {
+    return;
+  }
+  const double a = pow(10.0, gain_db / 40.0);
+  const double w0 = two_pi * freq_hz / rate_hz;
+  const double c = side * cos(w0);
+  const double k = 2.0 * sqrt(a) * shelf_alpha(w0, a, slope);
+  store(bq, a * ((a + 1.0) - (a - 1.0) * c + k), side * 2.0 * a * ((a - 1.0) - (a + 1.0) * c),
+        a * ((a + 1.0) - (a - 1.0) * c - k), (a + 1.0) + (a - 1.0) * c + k,
+        side * -2.0 * ((a - 1.0) + (a + 1.0) * c), (a + 1.0) + (a - 1.0) * c - k);
+}
+
 void gs_biquad_set_lowshelf(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
                             double slope)
 {
-  if (unchanged(bq, LOWSHELF, rate_hz, freq_hz, gain_db, slope)) {
-    return;
-  }
-  remember(bq, LOWSHELF, rate_hz, freq_hz, gain_db, slope);
-  const double a = pow(10.0, gain_db / 40.0);
-  const double w0 = two_pi * freq_hz / rate_hz;
-  const double c = cos(w0);
-  const double k = 2.0 * sqrt(a) * shelf_alpha(w0, a, slope);
-  store(bq, a * ((a + 1.0) - (a - 1.0) * c + k), 2.0 * a * ((a - 1.0) - (a + 1.0) * c),
-        a * ((a + 1.0) - (a - 1.0) * c - k), (a + 1.0) + (a - 1.0) * c + k,
-        -2.0 * ((a - 1.0) + (a + 1.0) * c), (a + 1.0) + (a - 1.0) * c - k);
+  set_shelf(bq, LOWSHELF, 1.0, rate_hz, freq_hz, gain_db, slope);
 }
 
 void gs_biquad_set_highshelf(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
                              double slope)
 {
-  if (unchanged(bq, HIGHSHELF, rate_hz, freq_hz, gain_db, slope)) {
-    return;
-  }
-  remember(bq, HIGHSHELF, rate_hz, freq_hz, gain_db, slope);
-  const double a = pow(10.0, gain_db / 40.0);
-  const double w0 = two_pi * freq_hz / rate_hz;
-  const double c = cos(w0);
-  const double k = 2.0 * sqrt(a) * shelf_alpha(w0, a, slope);
-  store(bq, a * ((a + 1.0) + (a - 1.0) * c + k), -2.0 * a * ((a - 1.0) + (a + 1.0) * c),
-        a * ((a + 1.0) + (a - 1.0) * c - k), (a + 1.0) - (a - 1.0) * c + k,
-        2.0 * ((a - 1.0) - (a + 1.0) * c), (a + 1.0) - (a - 1.0) * c - k);
+  set_shelf(bq, HIGHSHELF, -1.0, rate_hz, freq_hz, gain_db, slope);
 }
 
 void gs_biquad_set_peaking(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
                            double q)
 {
-  if (unchanged(bq, PEAKING, rate_hz, freq_hz, gain_db, q)) {
+  if (!redesign(bq, PEAKING, rate_hz, freq_hz, gain_db, q)) {
     return;
   }
-  remember(bq, PEAKING, rate_hz, freq_hz, gain_db, q);
   const double a = pow(10.0, gain_db / 40.0);
   const double w0 = two_pi * freq_hz / rate_hz;
   const double c = cos(w0);
@@ -152,7 +146,9 @@ void gs_biquad_set_peaking(GsBiquad *bq, double rate_hz, double freq_hz, double 
 void gs_biquad_set_coefficients(GsBiquad *bq, double b0, double b1, double b2, double a1,
                                 double a2)
 {
-  remember(bq, CUSTOM, 0.0, 0.0, 0.0, 0.0);
+  // Given coefficients are stored every time; the record only marks the
+  // design as custom so the next named design is not taken as in place.
+  (void)redesign(bq, CUSTOM, 0.0, 0.0, 0.0, 0.0);
   store(bq, b0, b1, b2, 1.0, a1, a2);
 }
 
