@@ -86,6 +86,16 @@ static void post(GsEngine *e, GsParam p, unsigned index, unsigned sub, double v)
 // Runs n frames of in (one buffer per input: strips, then returns) through
 // the engine in blocks; the strips' captures (cap may be NULL) and the first
 // mix's left and right land in the given buffers.
+// One block, watched: anything that allocates, locks or sleeps meanwhile is
+// counted as a violation.
+static void process_block(GsEngine *e, const float *const *ins, float *const *caps,
+                          float *const *mixes)
+{
+  in_process = true;
+  gs_engine_process(e, ins, caps, mixes, BLOCK);
+  in_process = false;
+}
+
 static void run(GsEngine *e, unsigned n_in, float *const *in, unsigned n_cap, float *const *cap,
                 float *l, float *r, size_t n)
 {
@@ -99,9 +109,7 @@ static void run(GsEngine *e, unsigned n_in, float *const *in, unsigned n_cap, fl
       caps[i] = cap ? cap[i] + done : NULL;
     }
     float *mixes[2] = {l + done, r + done};
-    in_process = true;
-    gs_engine_process(e, ins, cap ? caps : NULL, mixes, BLOCK);
-    in_process = false;
+    process_block(e, ins, cap ? caps : NULL, mixes);
   }
 }
 
@@ -356,16 +364,12 @@ static void test_clip_safe(void **state)
     const bool burst = (i >= 10000 && i < 12000) || (i >= 84000 && i < 85000);
     in[0][i] = in[1][i] = (float)((burst ? hot : quiet) * sin(2.0 * M_PI * 997.0 * (double)i / RATE));
   }
-  float *caps[2] = {cap[0], cap[1]};
   uint64_t acted = 0;
   float deepest = 0.0f;
+  // A block at a time: the gain reduction is read after each.
   for (size_t done = 0; done < n; done += BLOCK) {
-    const float *ins[2] = {in[0] + done, in[1] + done};
-    float *c2[2] = {caps[0] + done, caps[1] + done};
-    float *mixes[2] = {l + done, r + done};
-    in_process = true;
-    gs_engine_process(e, ins, c2, mixes, BLOCK);
-    in_process = false;
+    float *ins[2] = {in[0] + done, in[1] + done}, *caps[2] = {cap[0] + done, cap[1] + done};
+    run(e, 2, ins, 2, caps, l + done, r + done, BLOCK);
     GsStripMeters m;
     gs_engine_strip_meters(e, 0, &m);
     acted = m.clip_safe_acted;
@@ -473,22 +477,18 @@ static void test_phantom_groups(void **state)
     ins[i] = in[i];
     caps[i] = cap[i];
   }
-  in_process = true;
-  gs_engine_process(e, ins, caps, NULL, BLOCK);
-  in_process = false;
-  // Which inputs have +48 V now: the engine tells through the strips it made;
-  // a second change on input 6 switches 5 and 6 only.
+  process_block(e, ins, caps, NULL);
+  for (unsigned i = 0; i < 6; ++i) {
+    assert_int_equal(gs_engine_strip_phantom(e, i), i < 4);
+  }
+  // A second change, on input 6, switches 5 and 6 only.
   post(e, GS_PARAM_STRIP_PHANTOM, 5, 0, 1.0);
-  in_process = true;
-  gs_engine_process(e, ins, caps, NULL, BLOCK);
-  in_process = false;
+  process_block(e, ins, caps, NULL);
   for (unsigned i = 0; i < 6; ++i) {
     assert_int_equal(gs_engine_strip_phantom(e, i), true);
   }
   post(e, GS_PARAM_STRIP_PHANTOM, 0, 0, 0.0);
-  in_process = true;
-  gs_engine_process(e, ins, caps, NULL, BLOCK);
-  in_process = false;
+  process_block(e, ins, caps, NULL);
   for (unsigned i = 0; i < 6; ++i) {
     assert_int_equal(gs_engine_strip_phantom(e, i), i >= 4);
   }
@@ -536,9 +536,7 @@ static void test_realtime_safe_under_changes(void **state)
   float *caps[2] = {cap0, cap1};
   float *mx[4] = {m[0], m[1], m[2], m[3]};
   for (int b = 0; b < 3000; ++b) {
-    in_process = true;
-    gs_engine_process(e, ins, caps, mx, BLOCK);
-    in_process = false;
+    process_block(e, ins, caps, mx);
   }
   atomic_store(&ctl.stop, true);
   pthread_join(t, NULL);
