@@ -166,6 +166,11 @@ typedef struct {
   size_t n_samples;
   double fullscale_level;
   bool loop;                 ///< samples and sweeps start again at their end
+  /// Live input: the signal comes block by block through
+  /// gs_source_process_input() (a port of the host or a sound card's
+  /// capture), calibrated as samples are (fullscale_level); gen and samples
+  /// are not used.
+  bool live;
 } GsSourceConfig;
 
 /// A microphone from the catalogue (NULL: a custom one, a dynamic of
@@ -195,6 +200,15 @@ void gs_source_free(GsSource *src);
 /// Writes the next n samples of the source's output, instantaneous volts at
 /// the input jack, to out_volts. Real-time safe.
 void gs_source_process(GsSource *src, float *out_volts, uint32_t n) GS_REALTIME;
+/// Live input: turns n samples of in (full scale 1.0, as a file's samples)
+/// into volts at the input jack in out_volts, with the pickup's filter, the
+/// microphone's self-noise and phantom power as for any source; in and
+/// out_volts may be the same buffer. A source that is not live ignores in and
+/// plays as gs_source_process(). Real-time safe.
+void gs_source_process_input(GsSource *src, const float *in, float *out_volts, uint32_t n)
+  GS_REALTIME;
+/// Whether the source takes live input.
+bool gs_source_live(const GsSource *src) GS_REALTIME;
 /// Starts again from the beginning (generators, samples, filter state and
 /// the noise sequence). Real-time safe.
 void gs_source_reset(GsSource *src) GS_REALTIME;

@@ -44,6 +44,7 @@ struct GsSource {
   bool use_pickup;
   GsBiquad pickup;
   bool from_samples;
+  bool live;            // gs_source_process_input() feeds it
   bool loop;
   bool finished;
   float sample_volts;   // volts per sample unit
@@ -244,8 +245,8 @@ static GsStatus validate_signal(const GsSourceConfig *c, GsError *err)
   const char *unit = mic ? "dB SPL" : "dBu";
   const char *kind = mic ? "a microphone" : c->kind == GS_SOURCE_LINE ? "a line source"
                                                                         : "an instrument";
-  if (c->samples) {
-    if (c->n_samples == 0) {
+  if (c->samples || c->live) {
+    if (!c->live && c->n_samples == 0) {
       return gs_fail(err, GS_ERR_RANGE, "samples: none given (a file-backed source needs at "
                                      "least one sample)");
     }
@@ -410,10 +411,13 @@ static void setup(GsSource *s, const GsSourceConfig *c, const Figures *f)
 
   const double scale = volts_per_unit(c, f);
   s->loop = c->loop;
-  s->from_samples = c->samples != NULL;
-  if (s->from_samples) {
-    // A full-scale sine, peak 1.0, has the RMS level fullscale_level.
-    s->sample_volts = (float)(level_rms(c->kind, c->fullscale_level) * sqrt(2.0) * scale);
+  s->live = c->live;
+  s->from_samples = c->samples != NULL && !c->live;
+  // A full-scale sine, peak 1.0, has the RMS level fullscale_level.
+  s->sample_volts = (float)(level_rms(c->kind, c->fullscale_level) * sqrt(2.0) * scale);
+  if (s->live) {
+    gs_generator_init_silence(&s->gen);
+  } else if (s->from_samples) {
     s->n_samples = c->n_samples;
     // A NaN or infinity in a file would live on in the pickup filter's
     // state: such samples play as silence.
@@ -438,7 +442,7 @@ GsStatus gs_source_new(const GsSourceConfig *config, GsSource **out, GsError *er
   if (!s) {
     return gs_fail(err, GS_ERR_NOMEM, "out of memory creating a source");
   }
-  if (config->samples) {
+  if (config->samples && !config->live) {
     s->samples = calloc(config->n_samples, sizeof(float));
     if (!s->samples) {
       free(s);
@@ -503,13 +507,9 @@ static void play_samples(GsSource *s, float *out, uint32_t n) GS_REALTIME
   }
 }
 
-void gs_source_process(GsSource *s, float *out, uint32_t n)
+// The microphone's noise, the pickup's circuit and phantom power, on volts.
+static void finish(GsSource *s, float *out, uint32_t n) GS_REALTIME
 {
-  if (s->from_samples) {
-    play_samples(s, out, n);
-  } else {
-    gs_generator_process(&s->gen, out, n);
-  }
   if (s->use_noise) {
     gs_white_add(&s->white, s->noise_rms, out, n);
   }
@@ -519,6 +519,34 @@ void gs_source_process(GsSource *s, float *out, uint32_t n)
   if (s->use_power) {
     gs_gain_process(&s->power, out, out, n);
   }
+}
+
+void gs_source_process(GsSource *s, float *out, uint32_t n)
+{
+  if (s->from_samples) {
+    play_samples(s, out, n);
+  } else {
+    gs_generator_process(&s->gen, out, n);
+  }
+  finish(s, out, n);
+}
+
+void gs_source_process_input(GsSource *s, const float *in, float *out, uint32_t n)
+{
+  if (!s->live) {
+    gs_source_process(s, out, n);
+    return;
+  }
+  const float k = s->sample_volts;
+  for (uint32_t i = 0; i < n; ++i) {
+    out[i] = isfinite(in[i]) ? in[i] * k : 0.0f;  // a NaN would live on in the filters
+  }
+  finish(s, out, n);
+}
+
+bool gs_source_live(const GsSource *s)
+{
+  return s->live;
 }
 
 GsSourceKind gs_source_kind(const GsSource *s)
