@@ -47,12 +47,15 @@ typedef struct {
   const char *const *output_pretty;
   const char *connect;       ///< JACK: connect to the system ports whose names match this
                              ///< (a regular expression); NULL: connect nothing
-  /// Latency gainstage adds between an input and an output port, in frames,
-  /// per output: JACK port latency ranges are set from it so hosts
-  /// compensate (NULL: none).
+  /// Latency gainstage adds between its inputs and an output port, in
+  /// frames, per output: the output's JACK capture latency range is the
+  /// inputs' upstream range plus output_latency_min (its low end) and
+  /// output_latency (its high end), so hosts compensate (NULL: none).
   const double *output_latency;
-  /// Latency between an input port and the analog input it models, per
-  /// input (the converter's delay), for capture latency ranges (NULL: none).
+  const double *output_latency_min;  ///< NULL: the same as output_latency
+  /// Latency from an input port to the outputs, per input (for a strip, the
+  /// preamp and converter; for a return, none): the input's JACK playback
+  /// latency range is the outputs' downstream range plus this (NULL: none).
   const double *input_latency;
   GsBackendProcess process;
   void *user;
