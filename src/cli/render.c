@@ -9,6 +9,7 @@
 #include "cli/progress.h"
 #include "cli/render_html.h"
 #include "cli/render_report.h"
+#include "cli/session_sources.h"
 #include "cli/soundfile.h"
 #include "cli/trackfile.h"
 #include "gainstage/converter.h"
@@ -17,7 +18,6 @@
 #include "gainstage/session.h"
 #include "gainstage/source.h"
 #include "gainstage/units.h"
-#include "io/audiofile.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -205,7 +205,7 @@ static char *default_out_dir(const char *session_path)
   return dir;
 }
 
-// Builds each input's source; sets *frames to the longest file or band part.
+// Builds each input's source; sets *longest_s to the longest file or band part.
 static GsStatus make_sources(Render *r, double *longest_s, GsError *err)
 {
   const GsSession *s = &r->session;
@@ -216,40 +216,17 @@ static GsStatus make_sources(Render *r, double *longest_s, GsError *err)
   }
   *longest_s = 0.0;
   for (unsigned i = 0; i < n; ++i) {
-    const GsSessionInput *in = &s->inputs[i];
-    GsSourceConfig sc = in->source;
-    GsAudioFile file = {0};
-    GsStatus st = GS_OK;
-    if (in->play == GS_PLAY_FILE) {
-      st = gs_audiofile_read(in->file, in->channel, s->rate_hz, &file, err);
-      if (st) {
-        return st;
-      }
-      if (file.note[0]) {
-        gs_render_report_note(&r->report, "%s: %s", s->engine.strips[i].name, file.note);
-      }
-      sc.samples = file.samples;
-      sc.n_samples = file.n_frames;
-      *longest_s = fmax(*longest_s, (double)file.n_frames / s->rate_hz);
-    } else if (in->play == GS_PLAY_BAND) {
-      st = gs_band_source_part(&r->band, s->rate_hz, in->band_part, &sc, err);
-      if (st) {
-        snprintf(err->message + strlen(err->message),
-                 sizeof(err->message) - strlen(err->message), " (strip %u, %s)", i + 1,
-                 s->engine.strips[i].name);
-        return st;
-      }
-      *longest_s = fmax(*longest_s, (double)sc.n_samples / s->rate_hz);
-    }
-    GsError serr;
-    st = gs_source_new(&sc, &r->sources[i], &serr);
-    gs_audiofile_free(&file);
+    char note[320];
+    double length_s = 0.0;
+    const GsStatus st = gs_cli_session_source(s, i, s->rate_hz, false, &r->band, &r->sources[i],
+                                              note, sizeof(note), &length_s, err);
     if (st) {
-      snprintf(err->message, sizeof(err->message), "%.120s: strip %u (%.60s): %.300s", s->path,
-               i + 1, s->engine.strips[i].name, serr.message);
       return st;
     }
-    gs_source_set_phantom(r->sources[i], s->engine.strips[i].phantom);
+    if (note[0]) {
+      gs_render_report_note(&r->report, "%s: %s", s->engine.strips[i].name, note);
+    }
+    *longest_s = fmax(*longest_s, length_s);
     char where[96], warning[256];
     snprintf(where, sizeof(where), "strip %u (%s)", i + 1, s->engine.strips[i].name);
     gs_source_warning_message(r->sources[i], where, warning, sizeof(warning));
@@ -289,20 +266,6 @@ static GsStatus make_buffers(Render *r, uint32_t block)
   return GS_OK;
 }
 
-// A file name from a strip or mix name: letters, digits, '-' and '_' kept,
-// anything else (a '/' among them) becomes '-'.
-static void safe_name(const char *name, char *out, size_t size)
-{
-  size_t j = 0;
-  for (size_t i = 0; name[i] && j + 1 < size; ++i) {
-    const char ch = name[i];
-    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
-    out[j++] = ok ? ch : '-';
-  }
-  out[j] = '\0';
-}
-
 static GsStatus open_files(Render *r, const char *dir, const char *ext, int major, uint32_t block,
                            GsError *err)
 {
@@ -319,7 +282,7 @@ static GsStatus open_files(Render *r, const char *dir, const char *ext, int majo
     if (!s->inputs[i].armed) {
       continue;
     }
-    safe_name(ec->strips[i].name, name, sizeof(name));
+    gs_cli_safe_name(ec->strips[i].name, name, sizeof(name));
     snprintf(path, sizeof(path), "%s/%02u-%s.%s", dir, i + 1, name, ext);
     GsStatus st = gs_trackfile_open(&r->tracks[i], path, major, 1, (int)s->rate_hz, s->bits, true,
                                     100u + i, block, err);
@@ -339,7 +302,7 @@ static GsStatus open_files(Render *r, const char *dir, const char *ext, int majo
     }
   }
   for (unsigned m = 0; m < ec->n_mixes; ++m) {
-    safe_name(ec->mixes[m].name, name, sizeof(name));
+    gs_cli_safe_name(ec->mixes[m].name, name, sizeof(name));
     snprintf(path, sizeof(path), "%s/mix-%02u-%s.%s", dir, m + 1, name, ext);
     GsStatus st = gs_trackfile_open(&r->mixes[m], path, major, 2, (int)s->rate_hz, s->bits, true,
                                     200u + m, block, err);
