@@ -14,6 +14,9 @@ int gs_cli_render(int argc, char **argv);
 /// Renders session into out_dir, as render does (used by demo).
 int gs_cli_render_session(const char *session, const char *out_dir, bool json, bool quiet);
 
+/// gainstage run [options] SESSION
+int gs_cli_run(int argc, char **argv);
+
 /// gainstage demo [options]
 int gs_cli_demo(int argc, char **argv);
 

@@ -13,6 +13,7 @@ static const char usage[] =
   "Commands:\n"
   "  process [options] IN OUT   run one channel strip over a sound file\n"
   "  render [options] SESSION   play a session through the interface, offline\n"
+  "  run [options] SESSION      run a session as a live interface (JACK, ALSA or null)\n"
   "  demo                       record the bundled band (no hardware, no downloads)\n"
   "  models                     list the preamp models\n"
   "\n"
@@ -39,12 +40,15 @@ int main(int argc, char **argv)
   if (!strcmp(argv[1], "render")) {
     return gs_cli_render(argc - 1, argv + 1);
   }
+  if (!strcmp(argv[1], "run")) {
+    return gs_cli_run(argc - 1, argv + 1);
+  }
   if (!strcmp(argv[1], "models")) {
     char list[] = "--list-models";
     char *args[] = {argv[0], list, NULL};
     return gs_cli_process(2, args);
   }
-  fprintf(stderr, "gainstage: unknown command '%s' (commands: process, render, demo, models; see --help)\n",
+  fprintf(stderr, "gainstage: unknown command '%s' (commands: process, render, run, demo, models; see --help)\n",
           argv[1]);
   return 2;
 }

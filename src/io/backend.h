@@ -102,8 +102,8 @@ uint32_t gs_backend_block(const GsBackend *b);
 /// from inside this call (so call it a few times a second).
 bool gs_backend_poll(GsBackend *b, GsBackendEvent *ev);
 
-/// Xruns since the start.
-uint64_t gs_backend_xruns(const GsBackend *b);
+/// Xruns since the start. Any thread; real-time safe.
+uint64_t gs_backend_xruns(const GsBackend *b) GS_REALTIME;
 
 /// One line per device or server the backend offers, for `gainstage devices`
 /// (written to out). Main thread.

@@ -269,14 +269,16 @@ static GsStatus open_client(JackBackend *j, GsError *err)
       j->out_port[i - j->n_in] = port;
     }
   }
+  // Before the callbacks: JACK calls the rate and buffer callbacks at once,
+  // and only a change is an event.
+  atomic_store(&j->base.rate_hz, (double)jack_get_sample_rate(j->client));
+  atomic_store(&j->base.block, (uint32_t)jack_get_buffer_size(j->client));
   jack_set_process_callback(j->client, on_process, j);
   jack_set_xrun_callback(j->client, on_xrun, j);
   jack_set_sample_rate_callback(j->client, on_rate, j);
   jack_set_buffer_size_callback(j->client, on_buffer, j);
   jack_set_latency_callback(j->client, on_latency, j);
   jack_on_info_shutdown(j->client, on_shutdown, j);
-  atomic_store(&j->base.rate_hz, (double)jack_get_sample_rate(j->client));
-  atomic_store(&j->base.block, (uint32_t)jack_get_buffer_size(j->client));
   return GS_OK;
 }
 

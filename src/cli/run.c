@@ -1,0 +1,697 @@
+// SPDX-License-Identifier: ISC
+// gainstage run: a session as a live interface on JACK, ALSA or the null
+// clock: ports, monitoring mixes, meters, recording, events, commands on
+// standard input and signals.
+
+#include "cli/commands.h"
+#include "cli/run_rig.h"
+#include "cli/run_state.h"
+#include "cli/session_sources.h"
+#include "gainstage/engine.h"
+#include "gainstage/session.h"
+#include "io/backend.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXIT_BAD_INPUT 2
+#define JACK_MAX_BLOCK 8192  // the largest buffer a JACK server runs with
+
+static const char usage[] =
+  "usage: gainstage run [options] SESSION\n"
+  "Runs a session as a live interface: each strip takes an input (a JACK or ALSA\n"
+  "capture port, or the session's own source), with monitor mixes, meters and a\n"
+  "recorder. Commands on standard input: record start, record stop, status,\n"
+  "load FILE (apply a snapshot), quit. SIGUSR1 starts recording, SIGUSR2 stops it.\n"
+  "\n"
+  "      --backend B       jack (default), alsa or null\n"
+  "      --server NAME     JACK server (default: $JACK_DEFAULT_SERVER or 'default')\n"
+  "      --client-name N   JACK client name (default: gainstage)\n"
+  "      --device PCM      ALSA device (default: default)\n"
+  "      --period N        ALSA and null: frames per period (default: the session's block)\n"
+  "      --periods N       ALSA: periods in the buffer (default 2)\n"
+  "      --connect REGEX   JACK: connect to the physical ports whose names match\n"
+  "      --sources S       ports: strips take the backend's inputs (default for jack and\n"
+  "                        alsa); session: the session's own sources (default for null)\n"
+  "      --record          start recording at once\n"
+  "      --duration S      stop after S seconds\n"
+  "      --out DIR         folder for the takes (default: the current folder)\n"
+  "      --yes             switch +48 V on without asking\n"
+  "  -h, --help            show this help\n"
+  "\n"
+  "Exit status: 0 when stopped, 2 for a bad session, argument, server, device or\n"
+  "folder, 1 when something fails while running. docs/live.md has the details.\n";
+
+static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int bad(const char *fmt, ...)
+{
+  va_list args;
+  va_start(args, fmt);
+  fputs("gainstage run: ", stderr);
+  vfprintf(stderr, fmt, args);
+  fputc('\n', stderr);
+  va_end(args);
+  return EXIT_BAD_INPUT;
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+  va_list args;
+  va_start(args, fmt);
+  fputs("gainstage run: ", stderr);
+  vfprintf(stderr, fmt, args);
+  fputc('\n', stderr);
+  va_end(args);
+}
+
+typedef struct {
+  const char *session_path;
+  GsBackendKind backend;
+  const char *server, *client_name, *device, *connect, *out_dir;
+  uint32_t period;
+  unsigned periods;
+  int sources;  // -1: the backend's default, 0: session, 1: ports
+  bool record, yes;
+  double duration_s;
+} Options;
+
+static bool parse_number(const char *text, double lo, double hi, double *out)
+{
+  char *end = NULL;
+  errno = 0;
+  *out = strtod(text, &end);
+  return end != text && !*end && !errno && *out >= lo && *out <= hi;
+}
+
+static int parse_options(Options *o, int argc, char **argv)
+{
+  enum { BACKEND = 256, SERVER, CLIENT, DEVICE, PERIOD, PERIODS, CONNECT, SOURCES, RECORD,
+         DURATION, OUT, YES };
+  static const struct option opts[] = {
+    {"backend", required_argument, NULL, BACKEND}, {"server", required_argument, NULL, SERVER},
+    {"client-name", required_argument, NULL, CLIENT},
+    {"device", required_argument, NULL, DEVICE},   {"period", required_argument, NULL, PERIOD},
+    {"periods", required_argument, NULL, PERIODS},
+    {"connect", required_argument, NULL, CONNECT},
+    {"sources", required_argument, NULL, SOURCES}, {"record", no_argument, NULL, RECORD},
+    {"duration", required_argument, NULL, DURATION}, {"out", required_argument, NULL, OUT},
+    {"yes", no_argument, NULL, YES},               {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+  };
+  *o = (Options){.backend = GS_BACKEND_JACK, .sources = -1};
+  opterr = 0;
+  optind = 1;
+  int c;
+  double x;
+  GsError err;
+  while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    switch (c) {
+    case BACKEND:
+      if (gs_backend_kind_parse(optarg, &o->backend, &err)) {
+        return bad("--backend: %s", err.message);
+      }
+      break;
+    case SERVER: o->server = optarg; break;
+    case CLIENT: o->client_name = optarg; break;
+    case DEVICE: o->device = optarg; break;
+    case CONNECT: o->connect = optarg; break;
+    case OUT: o->out_dir = optarg; break;
+    case RECORD: o->record = true; break;
+    case YES: o->yes = true; break;
+    case PERIOD:
+      if (!parse_number(optarg, 16, 8192, &x)) {
+        return bad("--period %s: expected 16 to 8192 frames", optarg);
+      }
+      o->period = (uint32_t)x;
+      break;
+    case PERIODS:
+      if (!parse_number(optarg, 2, 16, &x)) {
+        return bad("--periods %s: expected 2 to 16", optarg);
+      }
+      o->periods = (unsigned)x;
+      break;
+    case SOURCES:
+      if (strcmp(optarg, "ports") && strcmp(optarg, "session")) {
+        return bad("--sources %s: expected ports or session", optarg);
+      }
+      o->sources = !strcmp(optarg, "ports");
+      break;
+    case DURATION:
+      if (!parse_number(optarg, 0.001, 1e7, &o->duration_s)) {
+        return bad("--duration %s: expected a time in seconds above 0", optarg);
+      }
+      break;
+    case 'h': fputs(usage, stdout); return 0;
+    case ':': return bad("%s needs a value (see --help)", argv[optind - 1]);
+    default: return bad("unknown option '%s' (see --help)", argv[optind - 1]);
+    }
+  }
+  if (argc - optind != 1) {
+    return bad("expected one SESSION file, got %d (see --help)", argc - optind);
+  }
+  o->session_path = argv[optind];
+  if (o->sources < 0) {
+    o->sources = o->backend != GS_BACKEND_NULL;
+  }
+  return -1;
+}
+
+// ---- signals: a self-pipe the main loop polls ---------------------------------
+
+static int signal_pipe[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+  const int saved = errno;
+  const unsigned char byte = (unsigned char)sig;
+  if (write(signal_pipe[1], &byte, 1) < 0) {
+    // the pipe is full: the main loop has enough to wake for
+  }
+  errno = saved;
+}
+
+static bool catch_signals(void)
+{
+  if (pipe(signal_pipe)) {
+    return false;
+  }
+  for (int k = 0; k < 2; ++k) {
+    fcntl(signal_pipe[k], F_SETFL, fcntl(signal_pipe[k], F_GETFL) | O_NONBLOCK);
+    fcntl(signal_pipe[k], F_SETFD, FD_CLOEXEC);
+  }
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2};
+  for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); ++i) {
+    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    sigaction(sigs[i], &sa, NULL);
+  }
+  return true;
+}
+
+// ---- standard input, a line at a time --------------------------------------------
+
+typedef struct {
+  char buf[4096];
+  size_t len;
+  bool eof;
+} Lines;
+
+// Takes the next complete line into line; with wait, blocks until there is one.
+static bool next_line(Lines *in, char *line, size_t size, bool wait)
+{
+  for (;;) {
+    char *nl = memchr(in->buf, '\n', in->len);
+    if (nl || (in->eof && in->len)) {
+      const size_t n = nl ? (size_t)(nl - in->buf) : in->len;
+      snprintf(line, size, "%.*s", (int)n, in->buf);
+      const size_t used = nl ? n + 1 : n;
+      memmove(in->buf, in->buf + used, in->len - used);
+      in->len -= used;
+      return true;
+    }
+    if (in->eof) {
+      return false;
+    }
+    if (!wait) {
+      struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+      if (poll(&p, 1, 0) <= 0) {
+        return false;
+      }
+    }
+    if (in->len == sizeof(in->buf)) {
+      in->len = 0;  // a line longer than the buffer: dropped
+    }
+    const ssize_t got = read(STDIN_FILENO, in->buf + in->len, sizeof(in->buf) - in->len);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got <= 0) {
+      in->eof = true;
+    } else {
+      in->len += (size_t)got;
+    }
+  }
+}
+
+// Asks on the terminal; true for yes. Without a terminal: false, and *no_tty.
+static bool confirm(Lines *in, const char *what, bool yes, bool *no_tty)
+{
+  *no_tty = false;
+  if (yes) {
+    say("%s", what);
+    return true;
+  }
+  if (!isatty(STDIN_FILENO)) {
+    *no_tty = true;
+    return false;
+  }
+  fprintf(stderr, "gainstage run: %s\nSwitch it on? [y/N] ", what);
+  fflush(stderr);
+  char line[64];
+  return next_line(in, line, sizeof(line), true) && (line[0] == 'y' || line[0] == 'Y');
+}
+
+// ---- the running interface -------------------------------------------------------
+
+typedef struct {
+  Options o;
+  GsSession session;     // the session as started (the rig's layout)
+  GsSession *current;    // the state now (a loaded snapshot, or &session)
+  GsSession *loaded;     // every snapshot loaded, kept until the end
+  size_t n_loaded;
+  GsRig rig;
+  GsBackend *backend;
+  Lines in;
+  char **names;          // port names and pretty-names, inputs then outputs
+  double *latency;       // per input, then per output (max), then per output (min)
+  double start_s;
+} Run;
+
+static double now_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+// Port names: inputs in_N (pretty "in N (name)") then return_N; outputs the
+// mixes' NAME_L and NAME_R, then capture_N (pretty: the strip's name).
+static bool make_ports(Run *r, GsBackendConfig *bc, const GsLatency *lat)
+{
+  const GsEngineConfig *ec = &r->session.engine;
+  const unsigned ni = bc->n_inputs, no = bc->n_outputs;
+  r->names = calloc(2u * (ni + no) + 1, sizeof(char *));
+  r->latency = calloc(ni + 2u * no + 1, sizeof(double));
+  if (!r->names || !r->latency) {
+    return false;
+  }
+  char **in_names = r->names, **in_pretty = r->names + ni;
+  char **out_names = r->names + 2 * ni, **out_pretty = r->names + 2 * ni + no;
+  char name[128], pretty[256];
+  const unsigned strips = r->rig.config.live ? ec->n_strips : 0u;
+  for (unsigned i = 0; i < ni; ++i) {
+    if (i < strips) {
+      snprintf(name, sizeof(name), "in_%u", i + 1);
+      snprintf(pretty, sizeof(pretty), "in %u (%s)", i + 1, ec->strips[i].name);
+      r->latency[i] = lat->input;
+    } else {
+      snprintf(name, sizeof(name), "return_%u", i - strips + 1);
+      snprintf(pretty, sizeof(pretty), "return %u", i - strips + 1);
+      r->latency[i] = 0.0;  // a return reaches the mixes at once
+    }
+    if (!(in_names[i] = strdup(name)) || !(in_pretty[i] = strdup(pretty))) {
+      return false;
+    }
+  }
+  for (unsigned o = 0; o < no; ++o) {
+    double max = lat->input, min = lat->input;
+    if (o < 2u * ec->n_mixes) {
+      char mix[100];
+      gs_cli_safe_name(ec->mixes[o / 2].name, mix, sizeof(mix));
+      snprintf(name, sizeof(name), "%s_%c", mix, o % 2 ? 'R' : 'L');
+      snprintf(pretty, sizeof(pretty), "%s %c", ec->mixes[o / 2].name, o % 2 ? 'R' : 'L');
+      min = ec->n_returns ? 0.0 : lat->input;
+      max = ec->n_strips ? lat->input : 0.0;
+    } else {
+      const unsigned s = o - 2u * ec->n_mixes;
+      snprintf(name, sizeof(name), "capture_%u", s + 1);
+      snprintf(pretty, sizeof(pretty), "%s", ec->strips[s].name);
+    }
+    r->latency[ni + o] = max;
+    r->latency[ni + no + o] = min;
+    if (!(out_names[o] = strdup(name)) || !(out_pretty[o] = strdup(pretty))) {
+      return false;
+    }
+  }
+  bc->input_names = (const char *const *)in_names;
+  bc->input_pretty = (const char *const *)in_pretty;
+  bc->output_names = (const char *const *)out_names;
+  bc->output_pretty = (const char *const *)out_pretty;
+  bc->input_latency = r->latency;
+  bc->output_latency = r->latency + ni;
+  bc->output_latency_min = r->latency + ni + no;
+  return true;
+}
+
+static void run_free(Run *r)
+{
+  gs_backend_close(r->backend);
+  gs_rig_core_free(atomic_exchange(&r->rig.next, NULL));  // handed over, never taken
+  gs_rig_collect(&r->rig);
+  gs_rig_core_free(r->rig.current);
+  gs_band_source_free(&r->rig.band);
+  for (size_t i = 0; r->names && r->names[i]; ++i) {
+    free(r->names[i]);
+  }
+  free(r->names);
+  free(r->latency);
+  for (size_t i = 0; i < r->n_loaded; ++i) {
+    gs_session_free(&r->loaded[i]);
+  }
+  free(r->loaded);
+  gs_session_free(&r->session);
+}
+
+static GsRigCore *core(Run *r)
+{
+  return r->rig.latest;
+}
+
+static void record_start(Run *r)
+{
+  GsRigCore *c = core(r);
+  GsError err = {{0}};
+  if (!c->record) {
+    say("record: no strip is armed (armed: true in the session)");
+  } else if (gs_run_record_recording(c->record)) {
+    say("record: already recording");
+  } else if (gs_run_record_start(c->record, &err)) {
+    say("record: %s", err.message);
+  } else {
+    say("recording %u track%s into %s", gs_run_record_tracks(c->record),
+        gs_run_record_tracks(c->record) == 1 ? "" : "s", r->o.out_dir ? r->o.out_dir : ".");
+  }
+}
+
+static void record_stop(Run *r, bool quiet_if_idle)
+{
+  GsRigCore *c = core(r);
+  if (!c || !c->record || !gs_run_record_recording(c->record)) {
+    if (!quiet_if_idle) {
+      say("record: not recording");
+    }
+    return;
+  }
+  char summary[1200];
+  GsError err = {{0}};
+  const GsStatus st = gs_run_record_stop(c->record, summary, sizeof(summary), &err);
+  say("%s", summary);
+  if (st) {
+    say("record: %s", err.message);
+  }
+}
+
+static void status(Run *r)
+{
+  const GsEngineConfig *ec = &r->session.engine;
+  printf("%.0f Hz, %u frames a block, %llu xruns, %s\n", gs_backend_rate(r->backend),
+         gs_backend_block(r->backend), (unsigned long long)gs_backend_xruns(r->backend),
+         gs_run_record_recording(core(r)->record) ? "recording" : "not recording");
+  for (unsigned i = 0; i < ec->n_strips; ++i) {
+    GsStripMeters m;
+    gs_engine_strip_meters(core(r)->engine, i, &m);
+    printf("strip %u (%s): peak %.1f dBFS, hold %.1f dBFS, rms %.1f dBFS, input %.1f dBu, "
+           "%llu clips%s\n",
+           i + 1, ec->strips[i].name, (double)m.peak_dbfs, (double)m.peak_hold_dbfs,
+           (double)m.rms_dbfs, (double)m.input_peak_dbu, (unsigned long long)m.clips,
+           gs_engine_strip_phantom(core(r)->engine, i) ? ", +48 V" : "");
+  }
+  fflush(stdout);
+}
+
+// load FILE: the same diff and confirmation as at start.
+static void load(Run *r, const char *path)
+{
+  GsSession next;
+  GsError err = {{0}};
+  if (gs_session_load(path, &next, &err)) {
+    say("load: %s", err.message);
+    return;
+  }
+  char diff[1024];
+  if (gs_run_fixed_diff(&r->session, &next, diff, sizeof(diff))) {
+    say("load %s: refused: these cannot change while running (restart with the file): %s",
+        path, diff);
+    gs_session_free(&next);
+    return;
+  }
+  bool no_tty = false;
+  if (gs_run_phantom_diff(r->current, &next, diff, sizeof(diff)) &&
+      !confirm(&r->in, diff, r->o.yes, &no_tty)) {
+    say(no_tty ? "load %s: refused: it switches %s; run with --yes to allow it without a terminal"
+               : "load %s: refused (%s)",
+        path, diff);
+    gs_session_free(&next);
+    return;
+  }
+  GsSession *grown = realloc(r->loaded, (r->n_loaded + 1) * sizeof(GsSession));
+  if (!grown) {
+    say("load: out of memory");
+    gs_session_free(&next);
+    return;
+  }
+  r->loaded = grown;
+  r->loaded[r->n_loaded] = next;
+  GsSession *now = &r->loaded[r->n_loaded++];
+  for (unsigned i = 0; i < now->engine.n_strips; ++i) {
+    atomic_store(&core(r)->phantom[i], now->engine.strips[i].phantom);
+  }
+  unsigned n = 0;
+  const GsStatus st = gs_run_apply(r->current, now, core(r)->engine, &n, &err);
+  r->current = now;
+  if (st) {
+    say("load %s: %s", path, err.message);
+  } else {
+    say("load %s: %u change%s applied", path, n, n == 1 ? "" : "s");
+  }
+}
+
+// Returns false for quit.
+static bool command(Run *r, const char *line)
+{
+  while (*line == ' ' || *line == '\t') {
+    ++line;
+  }
+  if (!*line) {
+    return true;
+  }
+  if (!strcmp(line, "quit") || !strcmp(line, "exit")) {
+    return false;
+  }
+  if (!strcmp(line, "record start") || !strcmp(line, "record")) {
+    record_start(r);
+  } else if (!strcmp(line, "record stop")) {
+    record_stop(r, false);
+  } else if (!strcmp(line, "status")) {
+    status(r);
+  } else if (!strncmp(line, "load ", 5)) {
+    load(r, line + 5);
+  } else {
+    say("unknown command '%s' (record start, record stop, status, load FILE, quit)", line);
+  }
+  return true;
+}
+
+// A rate change: the take ends, a new engine at the new rate takes over.
+static void rebuild(Run *r, double rate_hz)
+{
+  record_stop(r, true);
+  GsRigCore *c = NULL;
+  GsError err = {{0}};
+  if (gs_rig_core_new(&r->rig, rate_hz, &c, &err)) {
+    say("cannot run at %.0f Hz: %s", rate_hz, err.message);
+    return;
+  }
+  gs_rig_swap(&r->rig, c, 1.0);
+  say("the interface runs at %.0f Hz now", rate_hz);
+}
+
+static void event(Run *r, const GsBackendEvent *ev)
+{
+  const double rate = gs_backend_rate(r->backend);
+  const double t = rate > 0 ? (double)ev->frame / rate : 0.0;
+  say("%.3f s (frame %llu): %s", t, (unsigned long long)ev->frame, ev->message);
+  switch (ev->kind) {
+  case GS_BACKEND_EV_SHUTDOWN:
+    record_stop(r, true);  // every file of the take closed, complete
+    break;
+  case GS_BACKEND_EV_RATE:
+  case GS_BACKEND_EV_RECONNECTED:
+    if (core(r)->rate_hz != rate && rate > 0) {
+      rebuild(r, rate);
+    }
+    break;
+  case GS_BACKEND_EV_XRUN:
+  case GS_BACKEND_EV_BUFFER:
+    break;
+  }
+}
+
+static int loop(Run *r)
+{
+  bool stdin_open = true;
+  for (;;) {
+    struct pollfd fds[2] = {{.fd = signal_pipe[0], .events = POLLIN},
+                            {.fd = STDIN_FILENO, .events = POLLIN}};
+    const int got = poll(fds, stdin_open ? 2 : 1, 50);
+    if (got > 0 && fds[0].revents) {
+      unsigned char sig;
+      while (read(signal_pipe[0], &sig, 1) == 1) {
+        if (sig == SIGUSR1) {
+          record_start(r);
+        } else if (sig == SIGUSR2) {
+          record_stop(r, false);
+        } else {
+          say("stopping (signal %d)", sig);
+          return 0;
+        }
+      }
+    }
+    if (stdin_open && got > 0 && fds[1].revents) {
+      char line[4200];
+      while (next_line(&r->in, line, sizeof(line), false)) {
+        if (!command(r, line)) {
+          return 0;
+        }
+      }
+      stdin_open = !r->in.eof;
+    }
+    GsBackendEvent ev;
+    while (gs_backend_poll(r->backend, &ev)) {
+      event(r, &ev);
+    }
+    gs_rig_collect(&r->rig);
+    GsRigCore *c = core(r);
+    if (c->record && !gs_run_record_recording(c->record)) {
+      record_stop(r, true);  // a take that stopped by itself (a full disk): its summary
+    }
+    if (r->o.duration_s > 0 && now_s() - r->start_s >= r->o.duration_s) {
+      return 0;
+    }
+  }
+}
+
+static int run_with(Run *r)
+{
+  const Options *o = &r->o;
+  GsError err = {{0}};
+  if (gs_session_load(o->session_path, &r->session, &err)) {
+    return bad("%s", err.message);
+  }
+  r->current = &r->session;
+  const GsEngineConfig *ec = &r->session.engine;
+  bool armed = false;
+  for (unsigned i = 0; i < ec->n_strips; ++i) {
+    armed = armed || r->session.inputs[i].armed;
+  }
+  const char *folder = o->out_dir ? o->out_dir : ".";
+  if (armed || o->out_dir) {
+    struct stat st;
+    if (stat(folder, &st) || !S_ISDIR(st.st_mode)) {
+      return bad("%s: the recording folder does not exist (create it, or choose another with "
+                 "--out)", folder);
+    }
+    if (access(folder, W_OK | X_OK)) {
+      return bad("%s: the recording folder cannot be written (%s; choose another with --out)",
+                 folder, strerror(errno));
+    }
+  }
+  char diff[1024];
+  bool no_tty = false;
+  if (gs_run_phantom_diff(NULL, &r->session, diff, sizeof(diff)) &&
+      !confirm(&r->in, diff, o->yes, &no_tty)) {
+    return no_tty ? bad("%s: the session switches %s; pass --yes to allow it without a "
+                        "terminal", o->session_path, diff)
+                  : bad("not started: +48 V was not confirmed");
+  }
+
+  r->rig.config = (GsRigConfig){
+    .session = &r->session,
+    .live = o->sources == 1,
+    .returns = o->backend == GS_BACKEND_JACK,
+    .capture_ports = o->backend == GS_BACKEND_JACK,
+    .max_block = o->backend == GS_BACKEND_JACK ? JACK_MAX_BLOCK
+                 : o->period                   ? o->period
+                                               : ec->max_block,
+    .record_folder = armed ? folder : NULL,
+  };
+  // The latency the ports report comes from an engine at the session's rate
+  // (the latency of a preamp in samples does not depend on the rate).
+  GsRigCore *probe = NULL;
+  if (gs_rig_core_new(&r->rig, r->session.rate_hz, &probe, &err)) {
+    return bad("%s", err.message);
+  }
+  const GsLatency lat = gs_engine_latency(probe->engine);
+  gs_rig_core_free(probe);
+  GsBackendConfig bc = {
+    .kind = o->backend,
+    .client_name = o->client_name,
+    .server = o->server,
+    .device = o->device,
+    .rate_hz = r->session.rate_hz,
+    .period = o->period ? o->period : ec->max_block,
+    .periods = o->periods,
+    .n_inputs = gs_rig_n_inputs(&r->rig.config),
+    .n_outputs = gs_rig_n_outputs(&r->rig.config),
+    .connect = o->connect,
+    .process = gs_rig_process,
+    .user = &r->rig,
+    .max_block = r->rig.config.max_block,
+  };
+  if (!make_ports(r, &bc, &lat)) {
+    return bad("out of memory");
+  }
+  if (gs_backend_open(&bc, &r->backend, &err)) {
+    return bad("%s", err.message);
+  }
+  r->rig.backend = r->backend;
+  const double rate = gs_backend_rate(r->backend);
+  if (rate != r->session.rate_hz) {
+    say("the session says %.0f Hz; the %s backend runs at %.0f Hz, and so does the interface",
+        r->session.rate_hz, gs_backend_kind_name(o->backend), rate);
+  }
+  GsRigCore *c = NULL;
+  if (gs_rig_core_new(&r->rig, rate, &c, &err)) {
+    return bad("%s", err.message);
+  }
+  r->rig.current = r->rig.latest = c;
+  if (gs_backend_start(r->backend, &err)) {
+    return bad("%s", err.message);
+  }
+  r->start_s = now_s();
+  say("running: %u strip%s, %u return%s, %u mix%s at %.0f Hz, %u frames a block; latency: "
+      "input %.0f, monitoring %.0f, round trip %.0f samples",
+      ec->n_strips, ec->n_strips == 1 ? "" : "s", ec->n_returns, ec->n_returns == 1 ? "" : "s",
+      ec->n_mixes, ec->n_mixes == 1 ? "" : "es", rate, gs_backend_block(r->backend), lat.input,
+      lat.monitoring,
+      lat.input + lat.output + 2.0 * gs_backend_block(r->backend) + lat.safety);
+  if (o->record) {
+    record_start(r);
+  }
+  const int rc = loop(r);
+  record_stop(r, true);
+  return rc;
+}
+
+int gs_cli_run(int argc, char **argv)
+{
+  Run *r = calloc(1, sizeof(*r));
+  if (!r) {
+    return bad("out of memory");
+  }
+  const int rc = parse_options(&r->o, argc, argv);
+  if (rc >= 0) {
+    free(r);
+    return rc;
+  }
+  if (!catch_signals()) {
+    free(r);
+    return bad("cannot catch signals: %s", strerror(errno));
+  }
+  const int status = run_with(r);
+  run_free(r);
+  free(r);
+  return status;
+}

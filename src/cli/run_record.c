@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: ISC
+// Recording in `gainstage run`: armed strips and safety tracks into the
+// recorder.
+
+#include "cli/run_record.h"
+
+#include "cli/session_sources.h"
+#include "io/recorder.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct GsRunRecord {
+  GsRecorder *recorder;
+  unsigned n_tracks;
+  unsigned n_channels;
+  unsigned *strip;          // per channel: the strip it records
+  bool *safety;             // per channel: its safety track rather than its capture
+  const float **channels;   // per channel, filled each block by the audio thread
+  char (*names)[160];
+  GsRecTrack *tracks;
+};
+
+void gs_run_record_free(GsRunRecord *r)
+{
+  if (!r) {
+    return;
+  }
+  gs_recorder_free(r->recorder);
+  free(r->strip);
+  free(r->safety);
+  free(r->channels);
+  free(r->names);
+  free(r->tracks);
+  free(r);
+}
+
+GsStatus gs_run_record_new(const GsSession *s, const GsEngine *engine, double rate_hz,
+                           uint32_t max_block, const char *folder, GsRunRecord **out,
+                           GsError *err)
+{
+  *out = NULL;
+  const GsEngineConfig *ec = &s->engine;
+  unsigned n = 0;
+  for (unsigned i = 0; i < ec->n_strips; ++i) {
+    n += s->inputs[i].armed ? (ec->strips[i].safety_db != 0.0 ? 2u : 1u) : 0u;
+  }
+  if (n == 0) {
+    return GS_OK;
+  }
+  GsRunRecord *r = calloc(1, sizeof(*r));
+  if (!r || !(r->strip = calloc(n, sizeof(unsigned))) || !(r->safety = calloc(n, sizeof(bool))) ||
+      !(r->channels = calloc(n, sizeof(float *))) || !(r->names = calloc(n, sizeof(*r->names))) ||
+      !(r->tracks = calloc(n, sizeof(GsRecTrack)))) {
+    gs_run_record_free(r);
+    snprintf(err->message, sizeof(err->message), "out of memory for the recorder");
+    return GS_ERR_NOMEM;
+  }
+  for (unsigned i = 0; i < ec->n_strips; ++i) {
+    if (!s->inputs[i].armed) {
+      continue;
+    }
+    for (unsigned k = 0; k < (ec->strips[i].safety_db != 0.0 ? 2u : 1u); ++k) {
+      char name[128];
+      gs_cli_safe_name(ec->strips[i].name, name, sizeof(name));
+      snprintf(r->names[r->n_tracks], sizeof(r->names[0]), "%02u-%s%s", i + 1, name,
+               k ? "-safety" : "");
+      r->tracks[r->n_tracks] = (GsRecTrack){.name = r->names[r->n_tracks], .channels = 1};
+      r->strip[r->n_tracks] = i;
+      r->safety[r->n_tracks] = k == 1;
+      ++r->n_tracks;
+    }
+  }
+  r->n_channels = r->n_tracks;
+  char description[256];
+  snprintf(description, sizeof(description), "gainstage run: %.200s", s->name);
+  const GsLatency lat = gs_engine_latency(engine);
+  const GsRecorderConfig rc = {
+    .folder = folder,
+    .session_name = s->name,
+    .rate_hz = rate_hz,
+    .bits = s->bits,
+    .format = GS_REC_WAV,
+    .preroll_s = 0.0,
+    .max_block = max_block,
+    .n_tracks = r->n_tracks,
+    .tracks = r->tracks,
+    .description = description,
+    .latency_samples = lat.round_trip,
+  };
+  const GsStatus st = gs_recorder_new(&rc, &r->recorder, err);
+  if (st) {
+    gs_run_record_free(r);
+    return st;
+  }
+  *out = r;
+  return GS_OK;
+}
+
+void gs_run_record_push(GsRunRecord *r, const GsEngine *engine, float *const *cap, uint32_t n)
+{
+  for (unsigned c = 0; c < r->n_channels; ++c) {
+    const float *safety = r->safety[c] ? gs_engine_safety(engine, r->strip[c]) : NULL;
+    r->channels[c] = safety ? safety : cap[r->strip[c]];
+  }
+  gs_recorder_push(r->recorder, r->channels, n);
+}
+
+void gs_run_record_note_xrun(GsRunRecord *r, uint64_t frame)
+{
+  gs_recorder_note_xrun(r->recorder, frame);
+}
+
+GsStatus gs_run_record_start(GsRunRecord *r, GsError *err)
+{
+  return gs_recorder_start(r->recorder, err);
+}
+
+GsStatus gs_run_record_stop(GsRunRecord *r, char *summary, size_t size, GsError *err)
+{
+  GsTakeSummary t = {0};
+  const GsStatus st = gs_recorder_stop(r->recorder, &t, err);
+  snprintf(summary, size,
+           "take %u: %u track%s, %" PRIu64 " frames each, %" PRIu64 " dropped, %" PRIu64
+           " xrun%s%s%s; log %s",
+           t.take, r->n_tracks, r->n_tracks == 1 ? "" : "s", t.frames, t.dropped_frames, t.xruns,
+           t.xruns == 1 ? "" : "s", t.message[0] ? ": " : "", t.message, t.log_path);
+  return st;
+}
+
+bool gs_run_record_recording(const GsRunRecord *r)
+{
+  return r && gs_recorder_recording(r->recorder);
+}
+
+unsigned gs_run_record_tracks(const GsRunRecord *r)
+{
+  return r ? r->n_tracks : 0;
+}

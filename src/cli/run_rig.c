@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: ISC
+// What `gainstage run` plays in real time, and the audio thread's callback.
+
+#include "cli/run_rig.h"
+
+#include "cli/session_sources.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+unsigned gs_rig_n_inputs(const GsRigConfig *c)
+{
+  const GsEngineConfig *ec = &c->session->engine;
+  return (c->live ? ec->n_strips : 0u) + (c->returns ? ec->n_returns : 0u);
+}
+
+unsigned gs_rig_n_outputs(const GsRigConfig *c)
+{
+  const GsEngineConfig *ec = &c->session->engine;
+  return 2u * ec->n_mixes + (c->capture_ports ? ec->n_strips : 0u);
+}
+
+void gs_rig_core_free(GsRigCore *core)
+{
+  if (!core) {
+    return;
+  }
+  gs_run_record_free(core->record);
+  for (unsigned i = 0; core->sources && core->sources[i]; ++i) {
+    gs_source_free(core->sources[i]);
+  }
+  for (unsigned i = 0; core->volts && core->volts[i]; ++i) {
+    free(core->volts[i]);
+  }
+  for (unsigned i = 0; core->scratch && core->scratch[i]; ++i) {
+    free(core->scratch[i]);
+  }
+  free(core->sources);
+  free(core->volts);
+  free(core->scratch);
+  free(core->engine_in);
+  free(core->cap);
+  free(core->mix);
+  free(core->silence);
+  free(core->phantom);
+  gs_engine_free(core->engine);
+  free(core);
+}
+
+GsStatus gs_rig_core_new(GsRig *rig, double rate_hz, GsRigCore **out, GsError *err)
+{
+  *out = NULL;
+  const GsRigConfig *c = &rig->config;
+  const GsSession *s = c->session;
+  const unsigned n_strips = s->engine.n_strips, n_src = n_strips + s->engine.n_returns;
+  const unsigned n_scratch = n_strips + 2u * s->engine.n_mixes;
+  const uint32_t block = c->max_block;
+  GsRigCore *core = calloc(1, sizeof(*core));
+  if (!core || !(core->sources = calloc(n_strips + 1, sizeof(GsSource *))) ||
+      !(core->volts = calloc(n_strips + 1, sizeof(float *))) ||
+      !(core->scratch = calloc(n_scratch + 1, sizeof(float *))) ||
+      !(core->engine_in = calloc(n_src + 1, sizeof(float *))) ||
+      !(core->cap = calloc(n_strips + 1, sizeof(float *))) ||
+      !(core->mix = calloc(2u * s->engine.n_mixes + 1, sizeof(float *))) ||
+      !(core->silence = calloc(block, sizeof(float))) ||
+      !(core->phantom = calloc(n_strips + 1, sizeof(atomic_bool)))) {
+    gs_rig_core_free(core);
+    snprintf(err->message, sizeof(err->message), "out of memory building the interface");
+    return GS_ERR_NOMEM;
+  }
+  core->rate_hz = rate_hz;
+  for (unsigned i = 0; i < n_strips; ++i) {
+    if (!(core->volts[i] = calloc(block, sizeof(float)))) {
+      gs_rig_core_free(core);
+      snprintf(err->message, sizeof(err->message), "out of memory building the interface");
+      return GS_ERR_NOMEM;
+    }
+    core->engine_in[i] = core->volts[i];
+  }
+  for (unsigned i = 0; i < n_scratch; ++i) {
+    if (!(core->scratch[i] = calloc(block, sizeof(float)))) {
+      gs_rig_core_free(core);
+      snprintf(err->message, sizeof(err->message), "out of memory building the interface");
+      return GS_ERR_NOMEM;
+    }
+  }
+  for (unsigned i = 0; i < n_strips; ++i) {
+    char note[320];
+    double length_s;
+    GsStatus st = gs_cli_session_source(s, i, rate_hz, c->live, &rig->band, &core->sources[i],
+                                        note, sizeof(note), &length_s, err);
+    if (st) {
+      gs_rig_core_free(core);
+      return st;
+    }
+    atomic_init(&core->phantom[i], s->engine.strips[i].phantom);
+  }
+  GsEngineConfig ec = s->engine;
+  ec.rate_hz = rate_hz;
+  ec.max_block = block;
+  GsStatus st = gs_engine_new(&ec, &core->engine, err);
+  if (!st && c->record_folder) {
+    st = gs_run_record_new(s, core->engine, rate_hz, block, c->record_folder, &core->record, err);
+  }
+  if (st) {
+    gs_rig_core_free(core);
+    return st;
+  }
+  *out = core;
+  return GS_OK;
+}
+
+void gs_rig_process(void *user, const float *const *in, float *const *out, uint32_t n,
+                    uint64_t frame)
+{
+  GsRig *rig = user;
+  GsRigCore *next = atomic_exchange_explicit(&rig->next, NULL, memory_order_acquire);
+  if (next) {
+    atomic_store_explicit(&rig->retired, rig->current, memory_order_release);
+    rig->current = next;
+  }
+  GsRigCore *core = rig->current;
+  const GsRigConfig *c = &rig->config;
+  const GsEngineConfig *ec = &c->session->engine;
+  const unsigned n_strips = ec->n_strips;
+  for (unsigned i = 0; i < n_strips; ++i) {
+    const bool phantom = atomic_load_explicit(&core->phantom[i], memory_order_relaxed);
+    if (phantom != gs_source_phantom(core->sources[i])) {
+      gs_source_set_phantom(core->sources[i], phantom);
+    }
+    if (c->live) {
+      gs_source_process_input(core->sources[i], in[i], core->volts[i], n);
+    } else {
+      gs_source_process(core->sources[i], core->volts[i], n);
+    }
+  }
+  const unsigned first_return = c->live ? n_strips : 0u;
+  for (unsigned r = 0; r < ec->n_returns; ++r) {
+    core->engine_in[n_strips + r] = c->returns ? in[first_return + r] : core->silence;
+  }
+  // Outputs: the mixes' left and right first, then each strip's capture.
+  for (unsigned m = 0; m < 2u * ec->n_mixes; ++m) {
+    core->mix[m] = out[m];
+  }
+  for (unsigned i = 0; i < n_strips; ++i) {
+    core->cap[i] = c->capture_ports ? out[2u * ec->n_mixes + i] : core->scratch[i];
+  }
+  gs_engine_process(core->engine, core->engine_in, core->cap, core->mix, n);
+  if (core->record) {
+    const uint64_t xruns = rig->backend ? gs_backend_xruns(rig->backend) : 0u;
+    if (xruns != rig->xruns_seen) {
+      rig->xruns_seen = xruns;
+      gs_run_record_note_xrun(core->record, frame);
+    }
+    gs_run_record_push(core->record, core->engine, core->cap, n);
+  }
+}
+
+void gs_rig_collect(GsRig *rig)
+{
+  GsRigCore *old = atomic_exchange_explicit(&rig->retired, NULL, memory_order_acquire);
+  gs_rig_core_free(old);
+}
+
+void gs_rig_swap(GsRig *rig, GsRigCore *core, double wait_s)
+{
+  GsRigCore *unused = atomic_exchange_explicit(&rig->next, core, memory_order_release);
+  gs_rig_core_free(unused);  // one handed over before that the audio thread never took
+  rig->latest = core;
+  const struct timespec tick = {0, 5000000};
+  for (double waited = 0.0; waited < wait_s; waited += 0.005) {
+    if (!atomic_load(&rig->next)) {
+      break;
+    }
+    nanosleep(&tick, NULL);
+  }
+  gs_rig_collect(rig);
+}
