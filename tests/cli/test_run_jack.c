@@ -88,6 +88,18 @@ static pid_t start_run(const char *session, const char *extra, int *stdin_fd)
   return spawn(dir, argv, "stdout.txt", "stderr.txt", stdin_fd);
 }
 
+// Waits up to 10 s for gainstage to say it runs (its client active).
+static void wait_running(void)
+{
+  for (int i = 0; i < 1000 && !strstr(slurp("stderr.txt"), "running:"); ++i) {
+    sleep_s(0.01);
+  }
+  if (!strstr(slurp("stderr.txt"), "running:")) {
+    print_error("gainstage is not running: %s\n", slurp("stderr.txt"));
+    fail();
+  }
+}
+
 // The engine's latency for the session, built here as gainstage builds it.
 static long engine_input_latency(const char *session)
 {
@@ -290,6 +302,7 @@ static void test_latency_and_timing(void **state)
   write_session("live.yaml", "clean", "0");
   const long input = engine_input_latency("live.yaml");
   const pid_t pid = start_run("live.yaml", "", NULL);
+  wait_running();
   Probe *p = probe_open();
   jack_port_t *cap = wait_port(p->player, "gainstage:capture_1", 5.0);
   jack_port_t *mix = wait_port(p->player, "gainstage:headphones-1_L", 5.0);
