@@ -75,10 +75,9 @@ bool gs_run_fixed_diff(const GsSession *cur, const GsSession *next, char *out, s
     if (!same_str(p->model, q->model)) {
       add(what, sizeof(what), " model %s -> %s", p->model, q->model);
     }
-    if (p->pad != q->pad || p->hpf_hz != q->hpf_hz || p->invert != q->invert ||
-        p->bass_db != q->bass_db || p->mid_db != q->mid_db || p->treble_db != q->treble_db ||
+    if (p->bass_db != q->bass_db || p->mid_db != q->mid_db || p->treble_db != q->treble_db ||
         p->oversample != q->oversample || p->noise != q->noise) {
-      add(what, sizeof(what), " pad, hpf, polarity, tone, oversampling or noise");
+      add(what, sizeof(what), " tone, oversampling or noise");
     }
     if (x->link_next != y->link_next || x->clip_safe != y->clip_safe ||
         x->safety_db != y->safety_db) {
@@ -145,7 +144,13 @@ GsStatus gs_run_apply(const GsSession *cur, const GsSession *next, GsEngine *eng
     if ((st = change(&p, x->preamp.gain_db != y->preamp.gain_db, GS_PARAM_STRIP_GAIN_DB, i, 0,
                      y->preamp.gain_db)) ||
         (st = change(&p, x->mute != y->mute, GS_PARAM_STRIP_MUTE, i, 0, y->mute)) ||
-        (st = change(&p, x->phantom != y->phantom, GS_PARAM_STRIP_PHANTOM, i, 0, y->phantom))) {
+        (st = change(&p, x->phantom != y->phantom, GS_PARAM_STRIP_PHANTOM, i, 0, y->phantom)) ||
+        (st = change(&p, x->preamp.pad != y->preamp.pad, GS_PARAM_STRIP_PAD, i, 0,
+                     y->preamp.pad)) ||
+        (st = change(&p, x->preamp.hpf_hz != y->preamp.hpf_hz, GS_PARAM_STRIP_HPF_HZ, i, 0,
+                     y->preamp.hpf_hz)) ||
+        (st = change(&p, x->preamp.invert != y->preamp.invert, GS_PARAM_STRIP_POLARITY, i, 0,
+                     y->preamp.invert))) {
       break;
     }
   }

@@ -20,13 +20,13 @@
 bool gs_run_phantom_diff(const GsSession *cur, const GsSession *next, char *out, size_t size);
 
 /// One line listing what next changes that the engine cannot change while it
-/// runs (strip count, input types, preamp models, pads, ...): "strip 2
+/// runs (strip count, input types, preamp models, tone, ...): "strip 2
 /// (snare): input mic -> line; mixes: 2 -> 3". "" when there is none.
 bool gs_run_fixed_diff(const GsSession *cur, const GsSession *next, char *out, size_t size);
 
-/// Posts every live change from cur to next (gains, mutes, +48 V, sends,
-/// mix settings) to engine; *n_changes counts them. err says which failed.
-/// Main thread.
+/// Posts every live change from cur to next (gains, mutes, +48 V, pads,
+/// high-pass filters, polarity, sends, mix settings) to engine; *n_changes
+/// counts them. err says which failed. Main thread.
 GsStatus gs_run_apply(const GsSession *cur, const GsSession *next, GsEngine *engine,
                       unsigned *n_changes, GsError *err);
 

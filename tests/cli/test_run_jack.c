@@ -37,7 +37,7 @@ static const char session_yaml[] =
   "returns: 1\n"
   "strips:\n"
   "  - {name: kick, input: line, source: {fullscale: 18}, model: %s, gain_db: 0}\n"
-  "  - {name: snare, input: line, source: {fullscale: 18}, model: clean, gain_db: %s}\n"
+  "  - {name: snare, input: line, source: {fullscale: 18}, model: clean, gain_db: %s%s}\n"
   "mixes:\n"
   "  - name: headphones 1\n"
   "    volume_db: 0\n"
@@ -45,12 +45,18 @@ static const char session_yaml[] =
   "      - {strip: kick, level_db: 0, pan: 0}\n"
   "      - {return: 1, level_db: 0, pan: -1}\n";
 
-static void write_session(const char *name, const char *kick_model, const char *snare_gain_db)
+static void write_session_more(const char *name, const char *kick_model,
+                               const char *snare_gain_db, const char *snare_more)
 {
   FILE *f = fopen(path(name), "w");
   assert_non_null(f);
-  fprintf(f, session_yaml, kick_model, snare_gain_db);
+  fprintf(f, session_yaml, kick_model, snare_gain_db, snare_more);
   fclose(f);
+}
+
+static void write_session(const char *name, const char *kick_model, const char *snare_gain_db)
+{
+  write_session_more(name, kick_model, snare_gain_db, "");
 }
 
 static int server_up(void **state)
@@ -375,20 +381,21 @@ static void test_server_restart(void **state)
   assert_int_equal(WEXITSTATUS(st), 0);
 }
 
-// Snapshots loaded while running: a gain change applies; a model change is
-// refused and named; +48 V without a terminal and without --yes is refused.
+// Snapshots loaded while running: a gain change applies, and a pad and a
+// high-pass filter; a model change is refused and named.
 static void test_load(void **state)
 {
   (void)state;
   write_session("live.yaml", "clean", "0");
   write_session("louder.yaml", "clean", "6");
   write_session("tube.yaml", "tube", "0");
+  write_session_more("padded.yaml", "clean", "6", ", pad: true, hpf_hz: 80");
   int in = -1;
   const pid_t pid = start_run("live.yaml", "", &in);
   jack_client_t *c = jack_test_client(server, "check");
   assert_non_null(wait_port(c, "gainstage:capture_2", 5.0));
   jack_client_close(c);
-  const char commands[] = "load louder.yaml\nload tube.yaml\nstatus\nquit\n";
+  const char commands[] = "load louder.yaml\nload tube.yaml\nload padded.yaml\nstatus\nquit\n";
   assert_int_equal(write(in, commands, sizeof(commands) - 1), (ssize_t)sizeof(commands) - 1);
   const int st = wait_process(pid, 10.0);
   close(in);
@@ -398,6 +405,7 @@ static void test_load(void **state)
   assert_non_null(strstr(err, "load louder.yaml: 1 change applied"));
   assert_non_null(strstr(err, "load tube.yaml: refused"));
   assert_non_null(strstr(err, "strip 1 (kick): model clean -> tube"));
+  assert_non_null(strstr(err, "load padded.yaml: 2 changes applied"));  // pad and high-pass
   assert_non_null(strstr(slurp("stdout.txt"), "strip 2 (snare): peak"));
 }
 
