@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 
 #define RATE 48000
-#define LISTEN_FRAMES (RATE * 2)
+#define LISTEN_FRAMES (RATE * 6)
 
 static char server[64];
 static pid_t jackd = -1;
@@ -91,6 +91,8 @@ static pid_t start_run(const char *session, const char *extra, int *stdin_fd)
     argv[argc++] = tok;
   }
   argv[argc] = NULL;
+  remove(path("stderr.txt"));  // no earlier run's words for wait_running() to find
+  remove(path("stdout.txt"));
   return spawn(dir, argv, "stdout.txt", "stderr.txt", stdin_fd);
 }
 
@@ -135,11 +137,23 @@ typedef struct {
   _Atomic uint64_t play_at;  // frame time of the impulse (0: none yet)
   float impulse;
   _Atomic int port;          // the player port that plays it
+  _Atomic bool pattern;      // play pattern() on both ports instead
   _Atomic bool listening;
   uint64_t listen_from;      // frame time of the first sample kept
   float heard[2][LISTEN_FRAMES];
   _Atomic uint32_t n_heard;
 } Probe;
+
+// A deterministic pattern of JACK frame time t on port k: white noise at
+// -20 dBFS peak, different on each port, never repeating.
+static float pattern(uint64_t t, int k)
+{
+  uint64_t z = t * 2 + (uint64_t)k + 0x9e3779b97f4a7c15u;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+  z ^= z >> 31;
+  return (float)((double)(z >> 40) / 16777216.0 - 0.5) * 0.2f;
+}
 
 static int play(jack_nframes_t n, void *arg)
 {
@@ -148,6 +162,12 @@ static int play(jack_nframes_t n, void *arg)
   const uint64_t at = atomic_load(&p->play_at);
   for (int k = 0; k < 2; ++k) {
     float *x = jack_port_get_buffer(p->out[k], n);
+    if (atomic_load(&p->pattern)) {
+      for (jack_nframes_t i = 0; i < n; ++i) {
+        x[i] = pattern(t0 + i, k);
+      }
+      continue;
+    }
     memset(x, 0, sizeof(float) * n);
     if (at && at >= t0 && at < t0 + n && k == atomic_load(&p->port)) {
       x[at - t0] = p->impulse;
@@ -354,21 +374,243 @@ static void test_latency_and_timing(void **state)
   assert_int_equal(WEXITSTATUS(stop_process(pid, SIGINT)), 0);
 }
 
-// e. The server goes away mid-run and comes back under the same name:
-// gainstage says so, reconnects, and its ports are there again.
+// ---- recording ------------------------------------------------------------------
+
+// Two armed strips, the second with a safety track 12 dB lower.
+static const char rec_yaml[] =
+  "session:\n"
+  "  name: live\n"
+  "  rate_hz: 48000\n"
+  "  bits: 32f\n"
+  "  block: 256\n"
+  "  adc_ref_dbu: 18\n"
+  "strips:\n"
+  "  - {name: kick, input: line, source: {fullscale: 18}, model: clean, gain_db: 0, armed: true}\n"
+  "  - {name: snare, input: line, source: {fullscale: 18}, model: clean, gain_db: 0, armed: true,\n"
+  "     safety_track: true, safety_db: -12}\n";
+
+static const char *const take_files[3] = {"takes/live-001-01-kick.wav",
+                                          "takes/live-001-02-snare.wav",
+                                          "takes/live-001-02-snare-safety.wav"};
+
+// Gainstage recording, the probe playing the pattern into in_1 and in_2 and
+// listening to capture_1 and capture_2.
+static Probe *start_recording(pid_t *pid, int *in)
+{
+  FILE *f = fopen(path("rec.yaml"), "w");
+  assert_non_null(f);
+  fputs(rec_yaml, f);
+  fclose(f);
+  char cmd[600];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s/takes' && mkdir '%s/takes'", dir, dir);
+  assert_int_equal(system(cmd), 0);
+  Probe *p = probe_open();
+  atomic_store(&p->pattern, true);
+  *pid = start_run("rec.yaml", "--out takes", in);
+  wait_running();
+  connect_ports(p->player, "probe-player:out_1", "gainstage:in_1");
+  connect_ports(p->player, "probe-player:out_2", "gainstage:in_2");
+  connect_ports(p->player, "gainstage:capture_1", "probe-listener:in_1");
+  connect_ports(p->player, "gainstage:capture_2", "probe-listener:in_2");
+  sleep_s(0.2);
+  atomic_store(&p->n_heard, 0);
+  atomic_store(&p->listening, true);
+  sleep_s(0.2);
+  const char start[] = "record start\n";
+  assert_int_equal(write(*in, start, sizeof(start) - 1), (ssize_t)sizeof(start) - 1);
+  return p;
+}
+
+// Where the file's samples stand among what the listener heard on port k
+// (the offset of file frame 0 in the listener's buffer), found by matching
+// 256 samples exactly from file frame `from`; -1 when they are nowhere.
+static long find_offset(const Probe *p, int k, const float *x, long n, long from)
+{
+  const long heard = (long)atomic_load(&p->n_heard);
+  for (long o = -from; o + from + 256 <= heard; ++o) {
+    bool same = true;
+    for (long i = 0; i < 256 && same && from + i < n; ++i) {
+      same = p->heard[k][o + from + i] == x[from + i];
+    }
+    if (same) {
+      return o;
+    }
+  }
+  return -1;
+}
+
+// Every sample of take file t that the listener also heard equals it,
+// with file frame 0 at listener frame offset. Returns how many were compared.
+static long compare_with_port(const Probe *p, int k, const float *x, long n, long offset)
+{
+  const long heard = (long)atomic_load(&p->n_heard);
+  long compared = 0, differ = 0;
+  for (long i = 0; i < n; ++i) {
+    if (i + offset >= 0 && i + offset < heard) {
+      ++compared;
+      differ += p->heard[k][i + offset] != x[i];
+    }
+  }
+  print_message("%ld samples compared with the port, %ld differ\n", compared, differ);
+  assert_int_equal(differ, 0);
+  return compared;
+}
+
+// b. A take of a few seconds: the files hold exactly what the capture ports
+// carried (32-bit float, bit for bit), every track starts on the same frame
+// and has the same length, the safety track sits 12 dB lower on the same
+// frames; and the capture ports carry the pattern the input latency later.
+static void test_recording(void **state)
+{
+  (void)state;
+  pid_t pid;
+  int in;
+  Probe *p = start_recording(&pid, &in);
+  sleep_s(3.0);
+  const char stop[] = "record stop\nquit\n";
+  assert_int_equal(write(in, stop, sizeof(stop) - 1), (ssize_t)sizeof(stop) - 1);
+  const int st = wait_process(pid, 10.0);
+  close(in);
+  atomic_store(&p->listening, false);
+  const char *err = slurp("stderr.txt");
+  print_message("%s", err);
+  assert_int_equal(WEXITSTATUS(st), 0);
+  assert_non_null(strstr(err, "take 1: 3 tracks"));
+
+  SF_INFO info[3];
+  float *x[3];
+  for (int t = 0; t < 3; ++t) {
+    x[t] = read_audio(take_files[t], &info[t]);
+    assert_int_equal(info[t].channels, 1);
+    assert_int_equal(info[t].format & SF_FORMAT_SUBMASK, SF_FORMAT_FLOAT);
+  }
+  print_message("take: %lld frames a track (%.2f s)\n", (long long)info[0].frames,
+                (double)info[0].frames / RATE);
+  assert_int_equal(info[1].frames, info[0].frames);
+  assert_int_equal(info[2].frames, info[0].frames);
+  GS_ASSERT_ABOVE(info[0].frames, 2.5 * RATE);
+  const long n = (long)info[0].frames;
+  const long offset = find_offset(p, 0, x[0], n, RATE);
+  print_message("file frame 0 is listener frame %ld\n", offset);
+  assert_true(offset > -RATE);
+  GS_ASSERT_ABOVE(compare_with_port(p, 0, x[0], n, offset), 2.0 * RATE);
+  // The same frame for the second strip: the tracks are aligned.
+  GS_ASSERT_ABOVE(compare_with_port(p, 1, x[1], n, offset), 2.0 * RATE);
+  // The safety track: 12 dB below the snare, on the same frames (the best
+  // gain between them, and the residue after it, at lag 0 and +-1).
+  double best_lag_err[3];
+  for (int lag = -1; lag <= 1; ++lag) {
+    double xy = 0, yy = 0, xx = 0;
+    for (long i = RATE; i < n - 1; ++i) {
+      xy += (double)x[1][i] * x[2][i + lag];
+      yy += (double)x[1][i] * x[1][i];
+      xx += (double)x[2][i + lag] * x[2][i + lag];
+    }
+    const double g = xy / yy;
+    best_lag_err[lag + 1] = (xx - g * xy) / xx;
+    if (lag == 0) {
+      print_message("safety / main: %.3f dB, residue %.2g\n", 20 * log10(g), best_lag_err[1]);
+      GS_ASSERT_NEAR(20 * log10(g), -12.0, 0.1);
+    }
+  }
+  GS_ASSERT_BELOW(best_lag_err[1], 1e-3);
+  GS_ASSERT_BELOW(best_lag_err[1], best_lag_err[0]);
+  GS_ASSERT_BELOW(best_lag_err[1], best_lag_err[2]);
+  // The capture port carries the pattern input-latency frames later: the
+  // cross-correlation of what was played and what was heard peaks there.
+  const long input = engine_input_latency("rec.yaml");
+  long best = -1;
+  double best_c = 0;
+  for (long lag = 0; lag < 200; ++lag) {
+    double c = 0;
+    for (long i = 1000; i < 1000 + RATE / 2; ++i) {
+      c += (double)p->heard[0][i] * pattern(p->listen_from + (uint64_t)(i - lag), 0);
+    }
+    if (c > best_c) {
+      best_c = c;
+      best = lag;
+    }
+  }
+  print_message("pattern -> capture_1: correlation peaks at %ld frames (input latency %ld)\n",
+                best, input);
+  assert_int_equal(best, input);
+  for (int t = 0; t < 3; ++t) {
+    free(x[t]);
+  }
+  probe_close(p);
+}
+
+// d. gainstage killed (SIGKILL) mid-take: every file opens and holds all
+// but the last second, the same on every track, exactly what the ports
+// carried.
+static void test_killed_mid_take(void **state)
+{
+  (void)state;
+  pid_t pid;
+  int in;
+  Probe *p = start_recording(&pid, &in);
+  for (int i = 0; i < 500 && !strstr(slurp("stderr.txt"), "recording 3 tracks"); ++i) {
+    sleep_s(0.01);
+  }
+  const double started = (double)jack_frame_time(p->player);
+  sleep_s(3.2);
+  const double killed = (double)jack_frame_time(p->player);
+  stop_process(pid, SIGKILL);
+  close(in);
+  atomic_store(&p->listening, false);
+  const double taken_s = (killed - started) / RATE;
+  SF_INFO info[3];
+  float *x[3];
+  for (int t = 0; t < 3; ++t) {
+    x[t] = read_audio(take_files[t], &info[t]);
+    print_message("%s: %.2f s of %.2f s recorded\n", take_files[t],
+                  (double)info[t].frames / RATE, taken_s);
+    GS_ASSERT_ABOVE((double)info[t].frames / RATE, taken_s - 1.0);
+  }
+  const long n = (long)(info[0].frames < info[1].frames ? info[0].frames : info[1].frames);
+  const long offset = find_offset(p, 0, x[0], n, n / 2);
+  assert_true(offset > -n);
+  compare_with_port(p, 0, x[0], n, offset);
+  compare_with_port(p, 1, x[1], n, offset);
+  for (int t = 0; t < 3; ++t) {
+    free(x[t]);
+  }
+  probe_close(p);
+}
+
+// e. The server goes away mid-take and comes back under the same name:
+// gainstage says so, closes the take (every file complete, the same length),
+// reconnects, and its ports are there again.
 static void test_server_restart(void **state)
 {
   (void)state;
-  write_session("live.yaml", "clean", "0");
-  const pid_t pid = start_run("live.yaml", "", NULL);
-  jack_client_t *c = jack_test_client(server, "check");
-  assert_non_null(wait_port(c, "gainstage:capture_2", 5.0));
-  jack_client_close(c);
+  FILE *f = fopen(path("rec.yaml"), "w");
+  assert_non_null(f);
+  fputs(rec_yaml, f);
+  fclose(f);
+  char cmd[600];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s/takes' && mkdir '%s/takes'", dir, dir);
+  assert_int_equal(system(cmd), 0);
+  const pid_t pid = start_run("rec.yaml", "--record --out takes", NULL);
+  wait_running();
+  for (int i = 0; i < 500 && !strstr(slurp("stderr.txt"), "recording 3 tracks"); ++i) {
+    sleep_s(0.01);
+  }
+  sleep_s(1.5);
   stop_process(jackd, SIGKILL);
-  sleep_s(1.0);
+  for (int i = 0; i < 500 && !strstr(slurp("stderr.txt"), "take 1:"); ++i) {
+    sleep_s(0.01);
+  }
+  SF_INFO info[3];
+  for (int t = 0; t < 3; ++t) {
+    free(read_audio(take_files[t], &info[t]));
+    print_message("%s: %.3f s\n", take_files[t], (double)info[t].frames / RATE);
+    GS_ASSERT_ABOVE(info[t].frames, RATE);
+    assert_int_equal(info[t].frames, info[0].frames);
+  }
   jackd = jackd_start(server, path("jackd.log"));
   assert_true(jackd > 0);
-  c = jack_test_client(server, "check");
+  jack_client_t *c = jack_test_client(server, "check");
   assert_non_null(c);
   const bool back = wait_port(c, "gainstage:capture_2", 10.0) != NULL;
   jack_client_close(c);
@@ -377,6 +619,7 @@ static void test_server_restart(void **state)
   print_message("%s", err);
   assert_true(back);
   assert_non_null(strstr(err, "went away"));
+  assert_non_null(strstr(err, "take 1: 3 tracks"));
   assert_non_null(strstr(err, "is back: client 'gainstage' reconnected"));
   assert_int_equal(WEXITSTATUS(st), 0);
 }
@@ -474,6 +717,8 @@ int main(int argc, char **argv)
     cmocka_unit_test_setup_teardown(test_ports, server_up, server_down),
     cmocka_unit_test_setup_teardown(test_latency_and_timing, server_up, server_down),
     cmocka_unit_test_setup_teardown(test_server_restart, server_up, server_down),
+    cmocka_unit_test_setup_teardown(test_recording, server_up, server_down),
+    cmocka_unit_test_setup_teardown(test_killed_mid_take, server_up, server_down),
     cmocka_unit_test_setup_teardown(test_load, server_up, server_down),
     cmocka_unit_test_setup_teardown(test_bad_input, server_up, server_down),
   };
