@@ -99,6 +99,14 @@ uint32_t gs_backend_block(const GsBackend *b);
 /// from inside this call (so call it a few times a second).
 bool gs_backend_poll(GsBackend *b, GsBackendEvent *ev);
 
+/// The audio thread's SCHED_FIFO priority once started, 0 when it runs at
+/// normal priority (the system did not allow real time). Main thread.
+int gs_backend_priority(const GsBackend *b);
+/// One line saying what the backend was granted ("ALSA 'hw:1': 48000 Hz,
+/// 256 frames x 2 periods, S32_LE interleaved, 2 in, 2 out"); may be empty
+/// for a backend that says nothing. Main thread.
+const char *gs_backend_info(const GsBackend *b);
+
 /// Xruns since the start.
 uint64_t gs_backend_xruns(const GsBackend *b);
 
