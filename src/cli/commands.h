@@ -17,4 +17,7 @@ int gs_cli_render_session(const char *session, const char *out_dir, bool json, b
 /// gainstage demo [options]
 int gs_cli_demo(int argc, char **argv);
 
+/// gainstage devices [options]
+int gs_cli_devices(int argc, char **argv);
+
 #endif  // GS_CLI_COMMANDS_H

@@ -15,6 +15,7 @@ static const char usage[] =
   "  render [options] SESSION   play a session through the interface, offline\n"
   "  demo                       record the bundled band (no hardware, no downloads)\n"
   "  models                     list the preamp models\n"
+  "  devices                    list the audio devices (JACK, ALSA, null)\n"
   "\n"
   "  gainstage COMMAND --help   options of a command\n"
   "  gainstage --version        the version\n";
@@ -39,12 +40,15 @@ int main(int argc, char **argv)
   if (!strcmp(argv[1], "render")) {
     return gs_cli_render(argc - 1, argv + 1);
   }
+  if (!strcmp(argv[1], "devices")) {
+    return gs_cli_devices(argc - 1, argv + 1);
+  }
   if (!strcmp(argv[1], "models")) {
     char list[] = "--list-models";
     char *args[] = {argv[0], list, NULL};
     return gs_cli_process(2, args);
   }
-  fprintf(stderr, "gainstage: unknown command '%s' (commands: process, render, demo, models; see --help)\n",
+  fprintf(stderr, "gainstage: unknown command '%s' (commands: process, render, demo, models, devices; see --help)\n",
           argv[1]);
   return 2;
 }
