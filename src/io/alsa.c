@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: ISC
-// The ALSA backend: one PCM device opened for capture and playback, an audio
-// thread that reads a period, runs process over it and writes it, and
-// recovers from over- and underruns.
+// The ALSA backend: one PCM device opened for capture and playback with the
+// rate, channels, format and periods settled; its audio thread is in
+// alsa_thread.c.
 
-#include "io/alsa_convert.h"
-#include "io/backend_impl.h"
+#include "io/alsa_impl.h"
 #include "io/rtthread.h"
 
 #include "error.h"
 
 #include <alsa/asoundlib.h>
-#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,41 +19,6 @@
 #define DEFAULT_PERIOD 256u
 #define DEFAULT_PERIODS 2u
 #define MAX_CHANNELS 1024u
-
-typedef struct {
-  snd_pcm_t *pcm;     // NULL: this direction is not used
-  const char *dir;    // "capture" or "playback"
-  GsSampleLayout layout;
-  snd_pcm_format_t alsa_format;
-  unsigned char *raw;  // one period as the device has it
-  void **planes;       // non-interleaved: each channel's plane in raw
-  float *floats;       // one period per channel, channel after channel
-} Stream;
-
-typedef struct {
-  GsBackend base;  // first: a GsBackend * is an AlsaBackend *
-  // Set while opening (main thread); read only afterwards.
-  GsBackendProcess process;
-  void *user;
-  char *device;
-  Stream capture;
-  Stream playback;
-  uint32_t period;
-  unsigned periods;
-  uint32_t block;      // frames per process call (period, or max_block)
-  bool linked;         // snd_pcm_link joined the two directions
-  bool clockless;      // no clock of its own (the null PCM): paced by ours
-  const float **in;    // the block's input pointers (audio thread)
-  float **out;
-  snd_pcm_status_t *status;  // audio thread, for the length of an xrun
-  // Main thread.
-  pthread_t thread;
-  bool started;
-  // Written by the main thread, read by the audio thread.
-  _Atomic bool running;
-  // Audio thread only.
-  uint64_t frame;
-} AlsaBackend;
 
 // alsa-lib prints its own messages to stderr; the library speaks only
 // through GsError, so they are silenced.
@@ -68,185 +31,6 @@ static void quiet(const char *file, int line, const char *function, int err, con
   (void)err;
   (void)fmt;
 }
-
-// ---- the audio thread ----
-
-// The real-time part of a period: the captured period into floats, process
-// over it block by block, the floats into the playback period.
-static void run_period(AlsaBackend *ab) GS_REALTIME;
-static void run_period(AlsaBackend *ab)
-{
-  Stream *cap = &ab->capture;
-  Stream *play = &ab->playback;
-  if (cap->pcm) {
-    gs_samples_to_float(&cap->layout, cap->raw, cap->floats, ab->period);
-  }
-  for (uint32_t done = 0; done < ab->period; done += ab->block) {
-    const uint32_t n = ab->period - done < ab->block ? ab->period - done : ab->block;
-    for (unsigned c = 0; c < cap->layout.channels; ++c) {
-      ab->in[c] = cap->floats + (size_t)c * ab->period + done;
-    }
-    for (unsigned c = 0; c < play->layout.channels; ++c) {
-      ab->out[c] = play->floats + (size_t)c * ab->period + done;
-    }
-    ab->process(ab->user, ab->in, ab->out, n, ab->frame);
-    ab->frame += n;
-  }
-  if (play->pcm) {
-    gs_samples_from_float(&play->layout, play->floats, play->raw, ab->period);
-  }
-}
-
-// Reads or writes frames [offset, offset + n) of the period buffer.
-static snd_pcm_sframes_t transfer(Stream *s, uint32_t offset, uint32_t n, bool write)
-{
-  const GsSampleLayout *l = &s->layout;
-  const size_t bytes = gs_sample_bytes(l->format);
-  if (l->interleaved) {
-    unsigned char *p = s->raw + (size_t)offset * l->channels * bytes;
-    return write ? snd_pcm_writei(s->pcm, p, n) : snd_pcm_readi(s->pcm, p, n);
-  }
-  for (unsigned c = 0; c < l->channels; ++c) {
-    s->planes[c] = s->raw + ((size_t)c * l->period + offset) * bytes;
-  }
-  return write ? snd_pcm_writen(s->pcm, s->planes, n) : snd_pcm_readn(s->pcm, s->planes, n);
-}
-
-// A whole period; the negative ALSA error when it fails.
-static int transfer_period(AlsaBackend *ab, Stream *s, bool write)
-{
-  for (uint32_t done = 0; done < ab->period;) {
-    const snd_pcm_sframes_t r = transfer(s, done, ab->period - done, write);
-    if (r < 0) {
-      return (int)r;
-    }
-    done += (uint32_t)r;
-  }
-  return 0;
-}
-
-static void post(AlsaBackend *ab, GsBackendEventKind kind, double value, const char *message)
-{
-  GsBackendEvent ev = {.kind = kind, .frame = ab->frame, .value = value, .wall_s = gs_wall_s()};
-  snprintf(ev.message, sizeof(ev.message), "%s", message);
-  gs_backend_post(&ab->base, &ev);
-}
-
-// Both directions prepared, the playback buffer filled with silence, and
-// started together (one start when they are linked).
-static int start_streams(AlsaBackend *ab)
-{
-  Stream *streams[2] = {&ab->capture, &ab->playback};
-  for (int k = 0; k < 2; ++k) {
-    snd_pcm_t *pcm = streams[k]->pcm;
-    if (pcm && snd_pcm_state(pcm) != SND_PCM_STATE_PREPARED) {
-      snd_pcm_drop(pcm);
-      const int e = snd_pcm_prepare(pcm);
-      if (e < 0) {
-        return e;
-      }
-    }
-  }
-  if (ab->playback.pcm) {
-    memset(ab->playback.raw, 0,
-           (size_t)ab->period * ab->playback.layout.channels *
-             gs_sample_bytes(ab->playback.layout.format));
-    for (unsigned k = 0; k < ab->periods; ++k) {
-      const int e = transfer_period(ab, &ab->playback, true);
-      if (e < 0) {
-        return e;
-      }
-    }
-  }
-  int e = 0;
-  if (ab->capture.pcm) {
-    e = snd_pcm_start(ab->capture.pcm);
-  }
-  if (e >= 0 && ab->playback.pcm && !(ab->linked && ab->capture.pcm)) {
-    e = snd_pcm_start(ab->playback.pcm);
-  }
-  return e;
-}
-
-// After a failed read or write: snd_pcm_recover, an XRUN event, and both
-// directions started again. False when the device cannot go on (a
-// SHUTDOWN event says why).
-static bool recover(AlsaBackend *ab, Stream *s, int code)
-{
-  double length_us = 0.0;
-  if (code == -EPIPE && snd_pcm_status(s->pcm, ab->status) >= 0) {
-    snd_htimestamp_t now, trigger;
-    snd_pcm_status_get_htstamp(ab->status, &now);
-    snd_pcm_status_get_trigger_htstamp(ab->status, &trigger);
-    length_us = (double)gs_timespec_diff_ns(now, trigger) * 1e-3;
-  }
-  int e = snd_pcm_recover(s->pcm, code, 1);
-  if (e >= 0) {
-    e = start_streams(ab);
-  }
-  if (e < 0) {
-    char message[256];
-    snprintf(message, sizeof(message), "ALSA device '%s' (%s) stopped and cannot restart: %s",
-             ab->device, s->dir, snd_strerror(e));
-    post(ab, GS_BACKEND_EV_SHUTDOWN, 0.0, message);
-    return false;
-  }
-  atomic_fetch_add_explicit(&ab->base.xruns, 1, memory_order_relaxed);
-  post(ab, GS_BACKEND_EV_XRUN, length_us,
-       s == &ab->capture ? "ALSA capture overrun; restarted"
-                         : "ALSA playback underrun; restarted");
-  return true;
-}
-
-static void *run(void *arg)
-{
-  AlsaBackend *ab = arg;
-  const int64_t period_ns = (int64_t)((double)ab->period * 1e9 / atomic_load(&ab->base.rate_hz));
-  int e = start_streams(ab);
-  if (e < 0) {
-    char message[256];
-    snprintf(message, sizeof(message), "ALSA device '%s' cannot start: %s", ab->device,
-             snd_strerror(e));
-    post(ab, GS_BACKEND_EV_SHUTDOWN, 0.0, message);
-    return NULL;
-  }
-  struct timespec deadline;
-  clock_gettime(CLOCK_MONOTONIC, &deadline);
-  while (atomic_load_explicit(&ab->running, memory_order_acquire)) {
-    if (ab->capture.pcm && (e = transfer_period(ab, &ab->capture, false)) < 0) {
-      if (!recover(ab, &ab->capture, e)) {
-        return NULL;
-      }
-      continue;
-    }
-    run_period(ab);
-    if (ab->playback.pcm && (e = transfer_period(ab, &ab->playback, true)) < 0) {
-      if (!recover(ab, &ab->playback, e)) {
-        return NULL;
-      }
-      continue;
-    }
-    if (ab->clockless) {
-      // The device takes and gives periods at once: keep real time with
-      // period deadlines, as the null backend does.
-      deadline = gs_timespec_add(deadline, period_ns);
-      while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR) {
-      }
-      struct timespec now;
-      clock_gettime(CLOCK_MONOTONIC, &now);
-      const int64_t late_ns = gs_timespec_diff_ns(now, deadline);
-      if (late_ns > period_ns) {
-        atomic_fetch_add_explicit(&ab->base.xruns, 1, memory_order_relaxed);
-        post(ab, GS_BACKEND_EV_XRUN, (double)late_ns * 1e-3,
-             "ALSA: a period started more than one period late; resynchronised");
-        deadline = now;
-      }
-    }
-  }
-  return NULL;
-}
-
-// ---- opening ----
 
 static const struct {
   snd_pcm_format_t alsa;
@@ -292,7 +76,7 @@ static GsStatus refuse(const char *device, const char *dir, double rate_hz, unsi
 
 // Opens one direction and sets its hardware parameters: exactly the rate and
 // channels asked for, the period and period count nearest to those asked.
-static GsStatus open_stream(AlsaBackend *ab, Stream *s, snd_pcm_stream_t stream,
+static GsStatus open_stream(AlsaBackend *ab, AlsaStream *s, snd_pcm_stream_t stream,
                             unsigned channels, double rate_hz, snd_pcm_uframes_t *period,
                             unsigned *periods, GsError *err)
 {
@@ -375,7 +159,7 @@ done:
 }
 
 // Explicit starts only (start_threshold past the boundary), a period at a time.
-static GsStatus set_software(AlsaBackend *ab, Stream *s, GsError *err)
+static GsStatus set_software(AlsaBackend *ab, AlsaStream *s, GsError *err)
 {
   snd_pcm_sw_params_t *sw = NULL;
   if (snd_pcm_sw_params_malloc(&sw) < 0) {
@@ -396,7 +180,7 @@ static GsStatus set_software(AlsaBackend *ab, Stream *s, GsError *err)
 }
 
 // The period buffers of one direction.
-static GsStatus allocate(AlsaBackend *ab, Stream *s, GsError *err)
+static GsStatus allocate(AlsaBackend *ab, AlsaStream *s, GsError *err)
 {
   const unsigned ch = s->layout.channels;
   s->raw = calloc((size_t)ab->period * ch, gs_sample_bytes(s->layout.format));
@@ -408,7 +192,7 @@ static GsStatus allocate(AlsaBackend *ab, Stream *s, GsError *err)
   return GS_OK;
 }
 
-static void stream_free(Stream *s)
+static void stream_free(AlsaStream *s)
 {
   if (s->pcm) {
     snd_pcm_close(s->pcm);
@@ -428,7 +212,7 @@ static GsStatus alsa_start(GsBackend *b, GsError *err)
   int priority = 0;
   char what[160];
   snprintf(what, sizeof(what), "ALSA device '%s'", ab->device);
-  const GsStatus st = gs_rt_thread_start(&ab->thread, run, ab, &priority, what, err);
+  const GsStatus st = gs_rt_thread_start(&ab->thread, gs_alsa_run, ab, &priority, what, err);
   if (st) {
     atomic_store(&ab->running, false);
     return st;
@@ -471,7 +255,7 @@ static const GsBackendOps alsa_ops = {
   .poll = NULL,
 };
 
-static const char *layout_name(const Stream *s)
+static const char *layout_name(const AlsaStream *s)
 {
   return s->layout.interleaved ? "interleaved" : "non-interleaved";
 }
@@ -529,7 +313,7 @@ static GsStatus setup(AlsaBackend *ab, const GsBackendConfig *config, double rat
   ab->period = (uint32_t)period;
   ab->periods = periods;
   ab->block = config->max_block && config->max_block < ab->period ? config->max_block : ab->period;
-  Stream *streams[2] = {&ab->capture, &ab->playback};
+  AlsaStream *streams[2] = {&ab->capture, &ab->playback};
   ab->clockless = true;
   for (int k = 0; k < 2; ++k) {
     if (streams[k]->pcm) {
@@ -565,8 +349,9 @@ GsStatus gs_alsa_open(const GsBackendConfig *config, GsBackend **out, GsError *e
                    "ALSA device '%s': no inputs and no outputs asked for (at least one)", device);
   }
   if (config->n_inputs > MAX_CHANNELS || config->n_outputs > MAX_CHANNELS) {
-    return gs_fail(err, GS_ERR_RANGE, "ALSA device '%s': %u inputs and %u outputs: at most %u of each",
-                   device, config->n_inputs, config->n_outputs, MAX_CHANNELS);
+    return gs_fail(err, GS_ERR_RANGE,
+                   "ALSA device '%s': %u inputs and %u outputs: at most %u of each", device,
+                   config->n_inputs, config->n_outputs, MAX_CHANNELS);
   }
   if (config->periods == 1 || config->periods > 16) {
     return gs_fail(err, GS_ERR_RANGE, "ALSA device '%s': %u periods is out of range (2 to 16)",

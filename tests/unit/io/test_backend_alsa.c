@@ -6,6 +6,7 @@
 // and the device list.
 
 #include "check.h"
+#include "failing_calloc.h"
 
 #include "io/backend.h"
 
@@ -278,6 +279,32 @@ static void test_list(void **state)
   assert_int_equal(strlen(small), sizeof(small) - 1);
 }
 
+// Every allocation of opening fails in turn: GS_ERR_NOMEM and nothing
+// leaked (the sanitizer build checks), then it opens.
+static void test_out_of_memory(void **state)
+{
+  (void)state;
+  Counter c = {0};
+  GsBackendConfig cfg = config(&c, "null", 2, 2);
+  GsBackend *b = NULL;
+  GsError err = {""};
+  int n = 0;
+  for (;; ++n) {
+    fail_after = n;
+    const GsStatus st = gs_backend_open(&cfg, &b, &err);
+    fail_after = -1;
+    if (st == GS_OK) {
+      break;
+    }
+    assert_int_equal(st, GS_ERR_NOMEM);
+    assert_null(b);
+    assert_non_null(strstr(err.message, "out of memory"));
+  }
+  printf("alsa: %d allocations, each failure reported\n", n);
+  assert_true(n >= 3);
+  gs_backend_close(b);
+}
+
 int main(void)
 {
   snprintf(conf_path, sizeof(conf_path), "/tmp/gs-test-alsa-XXXXXX");
@@ -297,6 +324,7 @@ int main(void)
     cmocka_unit_test(test_refused_rate_and_channels),
     cmocka_unit_test(test_missing_devices),
     cmocka_unit_test(test_list),
+    cmocka_unit_test(test_out_of_memory),
   };
   const int failed = cmocka_run_group_tests(tests, NULL, NULL);
   unlink(conf_path);

@@ -5,6 +5,7 @@
 // refused with one line.
 
 #include "check.h"
+#include "failing_calloc.h"
 
 #include "io/backend.h"
 
@@ -222,6 +223,32 @@ static void test_list(void **state)
   assert_non_null(strstr(text, "null: "));
 }
 
+// Every allocation of opening fails in turn: GS_ERR_NOMEM and nothing
+// leaked (the sanitizer build checks), then it opens.
+static void test_out_of_memory(void **state)
+{
+  (void)state;
+  Counter c = {0};
+  GsBackendConfig cfg = config(&c, 48000, 256, 2, 2);
+  GsBackend *b = NULL;
+  GsError err = {""};
+  int n = 0;
+  for (;; ++n) {
+    fail_after = n;
+    const GsStatus st = gs_backend_open(&cfg, &b, &err);
+    fail_after = -1;
+    if (st == GS_OK) {
+      break;
+    }
+    assert_int_equal(st, GS_ERR_NOMEM);
+    assert_null(b);
+    assert_non_null(strstr(err.message, "out of memory"));
+  }
+  printf("null: %d allocations, each failure reported\n", n);
+  assert_true(n >= 3);
+  gs_backend_close(b);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -230,6 +257,7 @@ int main(void)
     cmocka_unit_test(test_stall_is_an_xrun),
     cmocka_unit_test(test_bad_settings),
     cmocka_unit_test(test_list),
+    cmocka_unit_test(test_out_of_memory),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
