@@ -123,6 +123,9 @@ typedef enum {
   GS_PARAM_STRIP_GAIN_DB,    ///< index: strip
   GS_PARAM_STRIP_MUTE,       ///< index: strip; value 0 or 1
   GS_PARAM_STRIP_PHANTOM,    ///< index: strip (its whole phantom group); value 0 or 1
+  GS_PARAM_STRIP_PAD,        ///< index: strip; value 0 or 1 (-20 dB, gliding)
+  GS_PARAM_STRIP_HPF_HZ,     ///< index: strip; 0 (off) or 10 to 1000 Hz (gliding by octaves)
+  GS_PARAM_STRIP_POLARITY,   ///< index: strip; value 1 to invert (fades through zero)
   GS_PARAM_SEND_LEVEL_DB,    ///< index: mix, sub: source (strips first, then returns)
   GS_PARAM_SEND_PAN,         ///< index: mix, sub: source
   GS_PARAM_SEND_MUTE,        ///< index: mix, sub: source
@@ -134,7 +137,10 @@ typedef enum {
 } GsParam;
 
 /// Queues a change for the audio thread, which applies it at the start of its
-/// next block and glides continuous values there (no zipper noise). Checks
+/// next block and glides continuous values there (no zipper noise). Gain,
+/// mute, pad and high-pass move both strips of a linked pair; polarity only
+/// the one. The model, its tone controls and oversampling are fixed when the
+/// engine is built (a new engine takes a change of them). Checks
 /// index, sub and value (err says what is valid); GS_ERR_IO when the queue is
 /// full (the audio thread is not running). One thread may post at a time.
 GsStatus gs_engine_post(GsEngine *engine, GsParam param, unsigned index, unsigned sub,

@@ -54,6 +54,15 @@ const GsPreampInfo *gs_preamp_model_info(size_t index);
 /// The model called name, or NULL.
 const GsPreampInfo *gs_preamp_model_find(const char *name);
 
+/// The pad's attenuation, in dB.
+#define GS_PAD_DB (-20.0)
+/// The high-pass filter's lowest corner, in Hz; the highest is
+/// gs_preamp_hpf_max_hz().
+#define GS_PREAMP_HPF_MIN_HZ 10.0
+/// The highest high-pass corner at rate_hz: 1000 Hz, or 0.45 x the rate
+/// where that is lower. Main thread or real time.
+double gs_preamp_hpf_max_hz(double rate_hz) GS_REALTIME;
+
 /// Settings of one strip. Start from gs_preamp_config_default().
 typedef struct {
   const char *model;    ///< a model name (gs_preamp_model_find)
@@ -105,7 +114,8 @@ const GsPreampInfo *gs_preamp_info(const GsPreamp *pre);
 /// A bank of strips: channels strips of one model with the same settings,
 /// processed together, 8 channels per group of vector lanes (the
 /// oversampling and the model's colouring stage run on all 8 at once; the
-/// pad, noise, high-pass, gain and output shelf run per channel). Each
+/// pad, noise, high-pass, gain, output shelf and polarity run per channel,
+/// and pad, high-pass and polarity may differ between channels). Each
 /// channel matches a GsPreamp with the same settings to within float
 /// rounding (tests/unit/model/test_bank.c states the bound), and has its own
 /// gain and noise (channel c is seeded config->seed + c).
@@ -134,6 +144,17 @@ void gs_preamp_bank_process(GsPreampBank *bank, const float *const *in_volts,
 /// a channel out of range is ignored). Real-time safe.
 void gs_preamp_bank_set_gain_db(GsPreampBank *bank, unsigned channel, double gain_db)
   GS_REALTIME;
+
+/// Live settings of one channel, as a strip's switches change them while it
+/// plays: the -20 dB pad and the polarity glide (a polarity change fades
+/// through zero, without a click); the high-pass corner (0: off, else 10 to
+/// 1000 Hz and below 0.45 x the rate) glides by octaves, and off means it
+/// glides down below the audio band and then stops. A channel out of range
+/// or a corner out of range is ignored. Channels start at the config's
+/// settings. Real-time safe.
+void gs_preamp_bank_set_pad(GsPreampBank *bank, unsigned channel, bool pad) GS_REALTIME;
+void gs_preamp_bank_set_invert(GsPreampBank *bank, unsigned channel, bool invert) GS_REALTIME;
+void gs_preamp_bank_set_hpf_hz(GsPreampBank *bank, unsigned channel, double hpf_hz) GS_REALTIME;
 
 /// Clears all filter state of every channel, as gs_preamp_reset(). Real-time safe.
 void gs_preamp_bank_reset(GsPreampBank *bank) GS_REALTIME;

@@ -51,6 +51,7 @@ typedef struct {
   unsigned bits;          ///< 16, 24, or 32 for 32-bit float
   double seconds;         ///< render length; 0: the longest file or band part
   double auto_gain_target_dbfs;  ///< where auto gain puts the peaks (-30 to 0, default -12)
+  double latency_samples; ///< the round trip `gainstage latency` measured; -1: not measured
   GsEngineConfig engine;  ///< strips and mixes point into the session
   GsSessionInput *inputs; ///< engine.n_strips of them
   GsSessionOutput *outputs;  ///< engine.n_mixes of them

@@ -28,15 +28,16 @@ void gs_biquad_reset(GsBiquad *bq) GS_REALTIME;
 // filter coefficients"). q is the quality factor (0.7071 is Butterworth);
 // shelves take the shelf slope S (1 is the steepest monotonic shelf) and reach
 // gain_db / 2 at freq_hz. Each returns early when the design is unchanged and
-// keeps the state. Main thread, or the processing thread between blocks.
-void gs_biquad_set_highpass(GsBiquad *bq, double rate_hz, double freq_hz, double q);
-void gs_biquad_set_lowpass(GsBiquad *bq, double rate_hz, double freq_hz, double q);
+// keeps the state. Main thread, or the processing thread between blocks
+// (real-time safe).
+void gs_biquad_set_highpass(GsBiquad *bq, double rate_hz, double freq_hz, double q) GS_REALTIME;
+void gs_biquad_set_lowpass(GsBiquad *bq, double rate_hz, double freq_hz, double q) GS_REALTIME;
 void gs_biquad_set_lowshelf(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
-                            double slope);
+                            double slope) GS_REALTIME;
 void gs_biquad_set_highshelf(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
-                             double slope);
+                             double slope) GS_REALTIME;
 void gs_biquad_set_peaking(GsBiquad *bq, double rate_hz, double freq_hz, double gain_db,
-                           double q);
+                           double q) GS_REALTIME;
 
 /// Sets normalised coefficients (a0 = 1) designed elsewhere, keeping the
 /// state; the next cookbook design always recomputes. Main thread, or the

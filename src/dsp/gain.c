@@ -38,6 +38,16 @@ void gs_gain_set_db(GsGain *g, float gain_db)
   g->target = (float)gs_db_to_gain(gain_db);
 }
 
+void gs_gain_set_linear(GsGain *g, float gain)
+{
+  g->target = gain;
+}
+
+bool gs_gain_is_unity(const GsGain *g)
+{
+  return g->current == 1.0f && g->target == 1.0f;
+}
+
 void gs_gain_settle(GsGain *g)
 {
   g->current = g->target;

@@ -6,6 +6,7 @@
 
 #include "gainstage/realtime.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /// Owned by the processing thread; gs_gain_set_db() is called on that thread.
@@ -22,6 +23,12 @@ typedef struct {
 void gs_gain_init(GsGain *g, double rate_hz, double time_s, float gain_db);
 /// Sets a new target; the gain glides to it. Real-time safe.
 void gs_gain_set_db(GsGain *g, float gain_db) GS_REALTIME;
+/// Sets a new linear target, which may be negative or zero (a polarity
+/// switch glides through zero). Real-time safe.
+void gs_gain_set_linear(GsGain *g, float gain) GS_REALTIME;
+/// Whether the gain is settled at exactly 1 (processing would change
+/// nothing). Real-time safe.
+bool gs_gain_is_unity(const GsGain *g) GS_REALTIME;
 /// Ends a glide: the gain jumps to its target. Real-time safe.
 void gs_gain_settle(GsGain *g) GS_REALTIME;
 /// Multiplies by the (gliding) gain; in and out may alias. When the gain is

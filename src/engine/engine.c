@@ -324,11 +324,11 @@ void gs_engine_free(GsEngine *e)
   free(e);
 }
 
-// Whether two strips' preamps differ only in gain (so one bank runs both).
+// Whether two strips' preamps differ only in what each channel of a bank
+// sets for itself (gain, pad, high-pass, polarity), so one bank runs both.
 static bool same_preamp(const GsPreampConfig *a, const GsPreampConfig *b)
 {
-  return !strcmp(a->model, b->model) && a->pad == b->pad && a->hpf_hz == b->hpf_hz &&
-         a->invert == b->invert && a->bass_db == b->bass_db && a->mid_db == b->mid_db &&
+  return !strcmp(a->model, b->model) && a->bass_db == b->bass_db && a->mid_db == b->mid_db &&
          a->treble_db == b->treble_db && a->oversample == b->oversample && a->noise == b->noise;
 }
 
@@ -366,10 +366,14 @@ static GsStatus make_banks(GsEngine *e, const GsEngineConfig *c, GsError *err)
       return gs_fail(err, st, "%s: %s", e->strip[s].label, perr.message);
     }
     for (unsigned i = e->bank_first[b]; i < next; ++i) {
-      const unsigned t = e->bank_strip[i];
-      gs_preamp_bank_set_gain_db(e->bank[b], e->strip[t].channel, c->strips[t].preamp.gain_db);
+      const GsPreampConfig *own = &c->strips[e->bank_strip[i]].preamp;
+      const unsigned ch = e->strip[e->bank_strip[i]].channel;
+      gs_preamp_bank_set_gain_db(e->bank[b], ch, own->gain_db);
+      gs_preamp_bank_set_pad(e->bank[b], ch, own->pad);
+      gs_preamp_bank_set_hpf_hz(e->bank[b], ch, own->hpf_hz);
+      gs_preamp_bank_set_invert(e->bank[b], ch, own->invert);
     }
-    gs_preamp_bank_reset(e->bank[b]);  // each channel starts at its own gain
+    gs_preamp_bank_reset(e->bank[b]);  // each channel starts at its own settings
   }
   e->bank_first[e->n_banks] = next;
   free(placed);
@@ -518,7 +522,14 @@ static void apply(GsEngine *e, const GsParamChange *ch) GS_REALTIME
     }
     // Per input, with a linked pair moving together:
     __attribute__((fallthrough));
+  case GS_PARAM_STRIP_POLARITY: {
+    const Strip *strip = &e->strip[ch->index];
+    gs_preamp_bank_set_invert(e->bank[strip->bank], strip->channel, v != 0.0);
+    break;
+  }
   case GS_PARAM_STRIP_GAIN_DB:
+  case GS_PARAM_STRIP_PAD:
+  case GS_PARAM_STRIP_HPF_HZ:
   case GS_PARAM_STRIP_MUTE: {
     // A linked pair moves together: the change applies to both.
     unsigned first = ch->index;
@@ -530,6 +541,10 @@ static void apply(GsEngine *e, const GsParamChange *ch) GS_REALTIME
       Strip *strip = &e->strip[s];
       if (ch->param == GS_PARAM_STRIP_GAIN_DB) {
         gs_preamp_bank_set_gain_db(e->bank[strip->bank], strip->channel, v);
+      } else if (ch->param == GS_PARAM_STRIP_PAD) {
+        gs_preamp_bank_set_pad(e->bank[strip->bank], strip->channel, v != 0.0);
+      } else if (ch->param == GS_PARAM_STRIP_HPF_HZ) {
+        gs_preamp_bank_set_hpf_hz(e->bank[strip->bank], strip->channel, v);
       } else if (ch->param == GS_PARAM_STRIP_MUTE) {
         strip->mute = v != 0.0;
         for (unsigned m = 0; m < e->n_mixes; ++m) {
@@ -599,8 +614,17 @@ GsStatus gs_engine_post(GsEngine *e, GsParam param, unsigned index, unsigned sub
   case GS_PARAM_STRIP_GAIN_DB:
   case GS_PARAM_STRIP_MUTE:
   case GS_PARAM_STRIP_PHANTOM:
+  case GS_PARAM_STRIP_PAD:
+  case GS_PARAM_STRIP_HPF_HZ:
+  case GS_PARAM_STRIP_POLARITY:
     if (index >= e->n_strips) {
       return gs_fail(err, GS_ERR_RANGE, "strip %u does not exist (1 to %u)", index + 1, e->n_strips);
+    }
+    if (param == GS_PARAM_STRIP_HPF_HZ && value != 0.0 &&
+        !within(value, GS_PREAMP_HPF_MIN_HZ, gs_preamp_hpf_max_hz(e->rate_hz))) {
+      return gs_fail(err, GS_ERR_RANGE, "%s: high-pass %g Hz is out of range (%g to %g Hz, or 0 "
+                  "for off)", e->strip[index].label, value, GS_PREAMP_HPF_MIN_HZ,
+                  gs_preamp_hpf_max_hz(e->rate_hz));
     }
     if (param == GS_PARAM_STRIP_GAIN_DB) {
       const Strip *s = &e->strip[index];

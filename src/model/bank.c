@@ -36,13 +36,30 @@
 #define CHUNK GS_OVERSAMPLE_CHUNK
 #define EXPONENT_BITS 0x7f800000u  // of an IEEE 754 single
 
-// One channel's scalar parts.
+// A live change of the high-pass corner glides by this time constant, in
+// octaves (about 20 ms: quick, and each block's step is small enough that the
+// filter's state carries over without a click).
+#define HPF_GLIDE_S 0.02
+// Switched on, the filter starts from rest at a corner below the audio band
+// (a 12 dB/octave high-pass at 5 Hz costs 0.017 dB at 20 Hz) and glides up.
+#define HPF_START_HZ 5.0
+// A glide ends within 0.1 % of its target corner.
+#define HPF_SNAP 1e-3
+
+// One channel's scalar parts, and its live settings.
 typedef struct {
   GsWhite white;
   GsBiquad hpf;
+  bool hpf_on;        // the high-pass runs
+  double hpf_hz;      // its corner now
+  double hpf_target;  // where the corner glides
+  GsGain hpf_wet;     // 1: filtered; switching fades between dry and filtered
+  GsGain pad;         // 0 or -20 dB before the gain stage, while it glides
+  float in_scale;     // the input scale with the pad, once it has settled
   GsGain gain;
   GsBiquad shelf;
   GsDcBlock dc;
+  GsGain polarity;    // +1 or -1 at the output
 } Channel;
 
 // One group's 8-lane colouring stage.
@@ -59,25 +76,43 @@ typedef struct {
 // processes.
 struct GsPreampBank {
   const GsModelDef *def;
-  GsStripParams par;
+  GsStripParams par;  // shared by every channel: no pad, high-pass or polarity
+  double rate_hz;
+  double hpf_max_hz;  // highest corner a live change may set
   unsigned channels;
   unsigned n_groups;
   double latency;
   Channel *ch;       // [channels]
   Group *group;      // [n_groups]
   float *buf;        // [CHUNK]: one channel at the base rate
+  float *dry;        // [CHUNK]: its input while a high-pass fades in or out
   float *frames;     // [CHUNK * GS_LANES]: one group at the base rate
   float *os_frames;  // [CHUNK * GS_LANES * factor]: one group oversampled
 };
+
+// The input scale with the pad in or out, in one rounding as a strip has it
+// (strip_params.c).
+static float pad_scale(const GsStripParams *par, bool pad)
+{
+  return (float)((pad ? gs_db_to_gain(GS_PAD_DB) : 1.0) / par->v_drive);
+}
 
 static void setup_channel(Channel *ch, const GsPreampConfig *c, const GsStripParams *par,
                           uint64_t seed)
 {
   gs_white_init(&ch->white, seed);
   gs_biquad_init(&ch->hpf);
-  if (par->use_hpf) {
-    gs_biquad_set_highpass(&ch->hpf, c->rate_hz, par->hpf_hz, par->hpf_q);
-  }
+  ch->hpf_on = c->hpf_hz > 0.0;
+  ch->hpf_hz = ch->hpf_target = ch->hpf_on ? c->hpf_hz : HPF_START_HZ;
+  gs_biquad_set_highpass(&ch->hpf, c->rate_hz, ch->hpf_hz, par->hpf_q);
+  gs_gain_init(&ch->hpf_wet, c->rate_hz, par->gain_glide_s, 0.0f);
+  gs_gain_set_linear(&ch->hpf_wet, ch->hpf_on ? 1.0f : 0.0f);
+  gs_gain_settle(&ch->hpf_wet);
+  gs_gain_init(&ch->pad, c->rate_hz, par->gain_glide_s, c->pad ? (float)GS_PAD_DB : 0.0f);
+  ch->in_scale = pad_scale(par, c->pad);
+  gs_gain_init(&ch->polarity, c->rate_hz, par->gain_glide_s, 0.0f);
+  gs_gain_set_linear(&ch->polarity, c->invert ? -1.0f : 1.0f);
+  gs_gain_settle(&ch->polarity);
   gs_gain_init(&ch->gain, c->rate_hz, par->gain_glide_s, (float)c->gain_db);
   gs_dcblock_init(&ch->dc, c->rate_hz, par->dcblock_hz);
   gs_biquad_init(&ch->shelf);
@@ -153,16 +188,25 @@ GsStatus gs_preamp_bank_new(const GsPreampConfig *config, unsigned channels, GsP
     goto nomem;
   }
   b->def = gs_model_def(info);
-  b->par = gs_strip_params(config, b->def);
+  b->rate_hz = config->rate_hz;
+  // Pad, high-pass and polarity are each channel's own (Channel), so the
+  // shared parameters are those of a strip without them.
+  GsPreampConfig base = *config;
+  base.pad = false;
+  base.hpf_hz = 0.0;
+  base.invert = false;
+  b->par = gs_strip_params(&base, b->def);
+  b->hpf_max_hz = gs_preamp_hpf_max_hz(config->rate_hz);
   b->channels = channels;
   b->n_groups = (channels + GS_LANES - 1) / GS_LANES;
   b->latency = latency;
   b->ch = calloc(channels, sizeof(*b->ch));
   b->group = calloc(b->n_groups, sizeof(*b->group));
   b->buf = calloc(CHUNK, sizeof(float));
+  b->dry = calloc(CHUNK, sizeof(float));
   b->frames = calloc((size_t)CHUNK * GS_LANES, sizeof(float));
   b->os_frames = calloc((size_t)CHUNK * GS_LANES * b->par.factor, sizeof(float));
-  if (!b->ch || !b->group || !b->buf || !b->frames || !b->os_frames) {
+  if (!b->ch || !b->group || !b->buf || !b->dry || !b->frames || !b->os_frames) {
     goto nomem;
   }
   for (unsigned c = 0; c < channels; ++c) {
@@ -186,6 +230,7 @@ void gs_preamp_bank_free(GsPreampBank *bank)
     free(bank->ch);
     free(bank->group);
     free(bank->buf);
+    free(bank->dry);
     free(bank->frames);
     free(bank->os_frames);
     free(bank);
@@ -204,10 +249,17 @@ static void reset_lane(GsPreampBank *b, unsigned g, unsigned lane) GS_REALTIME
   gs_biquad8_reset_lane(&grp->tone, lane);
   gs_adaa_eq8_reset_lane(&grp->eq, lane);
   Channel *ch = &b->ch[g * GS_LANES + lane];
+  // Any high-pass glide or fade ends at its target.
+  gs_gain_settle(&ch->hpf_wet);
+  ch->hpf_on = ch->hpf_wet.target != 0.0f;
+  ch->hpf_hz = ch->hpf_target;
+  gs_biquad_set_highpass(&ch->hpf, b->rate_hz, ch->hpf_hz, b->par.hpf_q);
   gs_biquad_reset(&ch->hpf);
   gs_biquad_reset(&ch->shelf);
   gs_dcblock_reset(&ch->dc);
   gs_gain_settle(&ch->gain);
+  gs_gain_settle(&ch->pad);
+  gs_gain_settle(&ch->polarity);
 }
 
 static void reset_group(GsPreampBank *b, unsigned g) GS_REALTIME
@@ -236,6 +288,82 @@ void gs_preamp_bank_set_gain_db(GsPreampBank *bank, unsigned channel, double gai
                    : gain_db > m->gain_max_db ? m->gain_max_db
                                               : gain_db;
   gs_gain_set_db(&bank->ch[channel].gain, (float)g);
+}
+
+void gs_preamp_bank_set_pad(GsPreampBank *bank, unsigned channel, bool pad)
+{
+  if (channel < bank->channels) {
+    gs_gain_set_db(&bank->ch[channel].pad, pad ? (float)GS_PAD_DB : 0.0f);
+    bank->ch[channel].in_scale = pad_scale(&bank->par, pad);
+  }
+}
+
+void gs_preamp_bank_set_invert(GsPreampBank *bank, unsigned channel, bool invert)
+{
+  if (channel < bank->channels) {
+    gs_gain_set_linear(&bank->ch[channel].polarity, invert ? -1.0f : 1.0f);
+  }
+}
+
+void gs_preamp_bank_set_hpf_hz(GsPreampBank *bank, unsigned channel, double hpf_hz)
+{
+  if (channel >= bank->channels || !(hpf_hz == 0.0 || (hpf_hz >= GS_PREAMP_HPF_MIN_HZ &&
+                                                       hpf_hz <= bank->hpf_max_hz))) {
+    return;
+  }
+  Channel *ch = &bank->ch[channel];
+  if (hpf_hz == 0.0) {
+    gs_gain_set_linear(&ch->hpf_wet, 0.0f);  // fades out, then stops running
+    return;
+  }
+  if (!ch->hpf_on) {
+    // From rest, below the band, faded in while the corner glides up.
+    ch->hpf_on = true;
+    ch->hpf_hz = HPF_START_HZ;
+    gs_biquad_set_highpass(&ch->hpf, bank->rate_hz, ch->hpf_hz, bank->par.hpf_q);
+    gs_biquad_reset(&ch->hpf);
+  }
+  ch->hpf_target = hpf_hz;
+  gs_gain_set_linear(&ch->hpf_wet, 1.0f);
+}
+
+// Moves a gliding high-pass corner on by m samples: a one-pole glide of the
+// corner's logarithm, the coefficients designed anew for the block.
+static void glide_hpf(const GsPreampBank *b, Channel *ch, uint32_t m) GS_REALTIME
+{
+  if (ch->hpf_hz == ch->hpf_target) {
+    return;
+  }
+  const double step = 1.0 - exp(-(double)m / (HPF_GLIDE_S * b->rate_hz));
+  const double ratio = ch->hpf_target / ch->hpf_hz;
+  ch->hpf_hz = fabs(ratio - 1.0) <= HPF_SNAP ? ch->hpf_target : ch->hpf_hz * pow(ratio, step);
+  gs_biquad_set_highpass(&ch->hpf, b->rate_hz, ch->hpf_hz, b->par.hpf_q);
+}
+
+// The high-pass on m samples of buf; while it fades in or out, the output is
+// dry + wet (filtered - dry), so switching never steps.
+static void run_hpf(GsPreampBank *b, Channel *ch, float *buf, uint32_t m) GS_REALTIME
+{
+  glide_hpf(b, ch, m);
+  if (gs_gain_is_unity(&ch->hpf_wet)) {
+    gs_biquad_process(&ch->hpf, buf, buf, m);
+    return;
+  }
+  float *const dry = b->dry;
+  for (uint32_t i = 0; i < m; ++i) {
+    dry[i] = buf[i];
+  }
+  gs_biquad_process(&ch->hpf, buf, buf, m);
+  for (uint32_t i = 0; i < m; ++i) {
+    buf[i] -= dry[i];
+  }
+  gs_gain_process(&ch->hpf_wet, buf, buf, m);
+  for (uint32_t i = 0; i < m; ++i) {
+    buf[i] += dry[i];
+  }
+  if (ch->hpf_wet.current == 0.0f && ch->hpf_wet.target == 0.0f) {
+    ch->hpf_on = false;  // faded out: it stops running
+  }
 }
 
 // The colouring stage of one group, on n frames at the oversampled rate.
@@ -272,15 +400,19 @@ static void gather(GsPreampBank *b, Channel *ch, const float *src, unsigned l,
                    uint32_t m) GS_REALTIME
 {
   float *const buf = b->buf;
-  const float in_scale = b->par.in_scale;
+  const bool pad_settled = ch->pad.current == ch->pad.target;
+  const float in_scale = pad_settled ? ch->in_scale : b->par.in_scale;
   for (uint32_t i = 0; i < m; ++i) {
     buf[i] = src[i] * in_scale;
+  }
+  if (!pad_settled) {
+    gs_gain_process(&ch->pad, buf, buf, m);
   }
   if (b->par.use_noise) {
     gs_white_add(&ch->white, b->par.noise_rms, buf, m);
   }
-  if (b->par.use_hpf) {
-    gs_biquad_process(&ch->hpf, buf, buf, m);
+  if (ch->hpf_on) {
+    run_hpf(b, ch, buf, m);
   }
   gs_gain_process(&ch->gain, buf, buf, m);
   for (uint32_t i = 0; i < m; ++i) {
@@ -305,6 +437,9 @@ static bool scatter(GsPreampBank *b, Channel *ch, float *dst, unsigned l, uint32
   const float out_scale = b->par.out_scale;
   for (uint32_t i = 0; i < m; ++i) {
     dst[i] = buf[i] * out_scale;
+  }
+  if (!gs_gain_is_unity(&ch->polarity)) {
+    gs_gain_process(&ch->polarity, dst, dst, m);
   }
   // Non-finite floats are those with every exponent bit set. Or-ing a test
   // of the bits vectorises, where the strip's running sum of x * 0 (NaN once

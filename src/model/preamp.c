@@ -99,8 +99,8 @@ static GsStatus validate(const GsPreampConfig *c, const GsPreampInfo **info, GsE
     return gs_fail(err, GS_ERR_RANGE, "gain %g dB is out of range for model '%s' (%g to %g dB)",
                 c->gain_db, m->name, m->gain_min_db, m->gain_max_db);
   }
-  const double hpf_max = fmin(1000.0, 0.45 * c->rate_hz);
-  if (c->hpf_hz != 0.0 && !within(c->hpf_hz, 10.0, hpf_max)) {
+  const double hpf_max = gs_preamp_hpf_max_hz(c->rate_hz);
+  if (c->hpf_hz != 0.0 && !within(c->hpf_hz, GS_PREAMP_HPF_MIN_HZ, hpf_max)) {
     return gs_fail(err, GS_ERR_RANGE,
                 "high-pass frequency %g Hz is out of range (10 to %g Hz, or 0 for off)",
                 c->hpf_hz, hpf_max);
@@ -319,6 +319,11 @@ void gs_preamp_process(GsPreamp *p, const float *in, float *out, uint32_t n)
     done += m;
   }
   gs_denormals_restore(fp_mode);
+}
+
+double gs_preamp_hpf_max_hz(double rate_hz)
+{
+  return fmin(1000.0, 0.45 * rate_hz);
 }
 
 double gs_preamp_latency(const GsPreamp *p)

@@ -9,7 +9,6 @@
 
 #include <math.h>
 
-#define PAD_DB (-20.0)        // the pad
 #define GAIN_GLIDE_S 0.010    // gain smoothing time constant: click-free, still immediate
 
 // White noise RMS (volts) whose A-weighted level over 22 Hz to 22 kHz is
@@ -30,7 +29,7 @@ GsStripParams gs_strip_params(const GsPreampConfig *c, const GsModelDef *def)
   const double v_drive = gs_fullscale_volts(m->drive_dbu);
   const double v_rail = gs_fullscale_volts(m->rail_dbu);
   const double makeup = gs_db_to_gain(m->output_gain_db);
-  const double pad = c->pad ? gs_db_to_gain(PAD_DB) : 1.0;
+  const double pad = c->pad ? gs_db_to_gain(GS_PAD_DB) : 1.0;
 
   GsStripParams p = {0};
   p.factor = c->oversample ? c->oversample : m->auto_oversample;

@@ -28,7 +28,7 @@ typedef struct {
 static const char *const top_keys[] = {"session", "strips", "returns", "mixes", NULL};
 static const char *const session_keys[] = {"name", "rate_hz", "bits", "block", "adc_ref_dbu",
                                            "seconds", "auto_gain_target_dbfs", "phantom_group",
-                                           NULL};
+                                           "latency_samples", NULL};
 static const char *const strip_keys[] = {
   "name", "input", "source", "model", "gain_db", "pad", "phantom", "hpf_hz", "polarity", "mute",
   "link", "armed", "oversample", "bass_db", "mid_db", "treble_db", "noise", "auto_gain",
@@ -439,6 +439,9 @@ static GsStatus read_session(Owned *o, GsSession *s, GsError *err)
   s->auto_gain_target_dbfs = -12.0;
   TRY(gs_doc_number(&ctx, sess, "auto_gain_target_dbfs", -30.0, 0.0, "dBFS", false,
                     &s->auto_gain_target_dbfs, err));
+  s->latency_samples = -1.0;
+  TRY(gs_doc_number(&ctx, sess, "latency_samples", 0.0, 1e6, "samples (a measured round trip)",
+                    false, &s->latency_samples, err));
   double phantom_group = 0.0;
   TRY(gs_doc_number(&ctx, sess, "phantom_group", 0.0, 16.0, "inputs per +48 V switch, 0 for each",
                     false, &phantom_group, err));

@@ -247,6 +247,9 @@ GsStatus gs_session_write(const GsSession *s, const char *path, GsError *err)
   key_num(&w, "seconds", s->seconds);
   key_num(&w, "auto_gain_target_dbfs", s->auto_gain_target_dbfs);
   key_num(&w, "phantom_group", s->engine.phantom_group);
+  if (s->latency_samples >= 0.0) {
+    key_num(&w, "latency_samples", s->latency_samples);
+  }
   map_end(&w);
   key_num(&w, "returns", s->engine.n_returns);
   scalar(&w, "strips");

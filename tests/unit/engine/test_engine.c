@@ -258,6 +258,105 @@ static void test_no_zipper_noise(void **state)
   gs_engine_free(e);
 }
 
+// Largest sample-to-sample step of x[from..to), a click detector.
+static double largest_step(const float *x, size_t from, size_t to)
+{
+  double worst = 0.0;
+  for (size_t i = from + 1; i < to; ++i) {
+    worst = fmax(worst, fabs((double)x[i] - (double)x[i - 1]));
+  }
+  return worst;
+}
+
+static double rms_of(const float *x, size_t from, size_t to)
+{
+  double sum = 0.0;
+  for (size_t i = from; i < to; ++i) {
+    sum += (double)x[i] * x[i];
+  }
+  return sqrt(sum / (double)(to - from));
+}
+
+// Pad, polarity and high-pass switched on strip 1 while it plays, with strip
+// 2 (same bank, same signal) as the untouched reference: each lands on its
+// analytic value and none clicks.
+static void test_live_switches(void **state)
+{
+  (void)state;
+  GsStripConfig s[2] = {strip("clean", 20.0), strip("clean", 20.0)};
+  GsEngine *e = build(2, s, 0, 1, &default_mix);
+  enum { PHASE = 14400, PHASES = 5, N = PHASE * PHASES };  // 0.3 s each
+  float *in = calloc(N, 4), *cap[2] = {calloc(N, 4), calloc(N, 4)};
+  float *l = calloc(N, 4), *r = calloc(N, 4);
+  // 100 Hz at -12 dBu: -10 dBFS after 20 dB of gain (+18 dBu reference).
+  const double amp = gs_dbu_to_volts(-12.0) * sqrt(2.0), f = 100.0;
+  for (size_t i = 0; i < N; ++i) {
+    in[i] = (float)(amp * sin(2.0 * M_PI * f * (double)i / RATE));
+  }
+  float *ins[2] = {in, in};
+  const double peak = pow(10.0, -10.0 / 20.0);  // full scale is the sine's peak at +18 dBu
+  // The sine's own steepest step, and the settled stretch of each phase
+  // (its last 0.1 s, whole cycles).
+  const double sine_step = 2.0 * M_PI * f / RATE * peak;
+  const size_t tail = 4800;
+  const GsParam change[PHASES - 1][2] = {{GS_PARAM_STRIP_PAD, GS_PARAM_STRIP_PAD},
+                                         {GS_PARAM_STRIP_PAD, GS_PARAM_STRIP_POLARITY},
+                                         {GS_PARAM_STRIP_POLARITY, GS_PARAM_STRIP_HPF_HZ},
+                                         {GS_PARAM_STRIP_HPF_HZ, GS_PARAM_STRIP_HPF_HZ}};
+  const double value[PHASES - 1][2] = {{1.0, 1.0}, {0.0, 1.0}, {0.0, 400.0}, {0.0, 0.0}};
+  for (unsigned p = 0; p < PHASES; ++p) {
+    if (p > 0) {
+      post(e, change[p - 1][0], 0, 0, value[p - 1][0]);
+      post(e, change[p - 1][1], 0, 0, value[p - 1][1]);
+    }
+    const size_t at = (size_t)p * PHASE;
+    float *in_p[2] = {ins[0] + at, ins[1] + at}, *cap_p[2] = {cap[0] + at, cap[1] + at};
+    run(e, 2, in_p, 2, cap_p, l + at, r + at, PHASE);
+  }
+  const size_t end[PHASES] = {PHASE, 2 * PHASE, 3 * PHASE, 4 * PHASE, 5 * PHASE};
+  // 1: untouched, the two strips alike to the bit.
+  assert_memory_equal(cap[0] + end[0] - tail, cap[1] + end[0] - tail, tail * sizeof(float));
+  // 2: the pad, -20 dB.
+  const double pad_db = 20.0 * log10(rms_of(cap[0], end[1] - tail, end[1]) /
+                                     rms_of(cap[1], end[1] - tail, end[1]));
+  print_message("pad: %.4f dB (expected -20)\n", pad_db);
+  GS_ASSERT_NEAR(pad_db, -20.0, 0.01);
+  // 3: pad off, polarity inverted: the negative of the reference.
+  double worst = 0.0;
+  for (size_t i = end[2] - tail; i < end[2]; ++i) {
+    worst = fmax(worst, fabs((double)cap[0][i] + (double)cap[1][i]));
+  }
+  print_message("polarity: largest |inverted + reference| %.3g\n", worst);
+  GS_ASSERT_BELOW(worst, 1e-6);
+  // 4: a 400 Hz Butterworth high-pass on 100 Hz: |H| = 1 / sqrt(1 + (400/100)^4).
+  const double hpf_db = 20.0 * log10(rms_of(cap[0], end[3] - tail, end[3]) /
+                                     rms_of(cap[1], end[3] - tail, end[3]));
+  const double hpf_expected = -10.0 * log10(1.0 + pow(400.0 / f, 4.0));
+  print_message("high-pass 400 Hz at 100 Hz: %.3f dB (analytic %.3f)\n", hpf_db, hpf_expected);
+  GS_ASSERT_NEAR(hpf_db, hpf_expected, 0.05);
+  // 5: off again: the filtered signal fades out (10 ms), then the filter
+  // stops, and the strip is the reference again to the bit (the fade takes
+  // 0.21 s to reach -180 dB and stop).
+  assert_memory_equal(cap[0] + end[4] - tail / 2, cap[1] + end[4] - tail / 2,
+                      tail / 2 * sizeof(float));
+  // No switch clicks: no step is much larger than the sine's own steepest
+  // (a switched polarity would step by twice the peak).
+  const double step = largest_step(cap[0], 0, N);
+  print_message("largest step across all switches: %.4f (sine's own %.4f)\n", step, sine_step);
+  GS_ASSERT_BELOW(step, 1.5 * sine_step);
+
+  // Bad values are refused with the range.
+  GsError err;
+  assert_int_equal(gs_engine_post(e, GS_PARAM_STRIP_HPF_HZ, 0, 0, 5.0, &err), GS_ERR_RANGE);
+  assert_non_null(strstr(err.message, "10 to 1000 Hz"));
+  free(in);
+  free(cap[0]);
+  free(cap[1]);
+  free(l);
+  free(r);
+  gs_engine_free(e);
+}
+
 // A clean strip (no latency) is delayed to line up with a tube strip (4x
 // oversampling): a 200 Hz sine comes out of both in phase (the oversampling
 // filters' delay is a fraction of a sample off whole samples).
@@ -566,6 +665,7 @@ int main(void)
     cmocka_unit_test(test_validation),
     cmocka_unit_test(test_mixer_arithmetic),
     cmocka_unit_test(test_no_zipper_noise),
+    cmocka_unit_test(test_live_switches),
     cmocka_unit_test(test_strips_are_aligned),
     cmocka_unit_test(test_meters),
     cmocka_unit_test(test_clip_safe),

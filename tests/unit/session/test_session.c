@@ -156,6 +156,8 @@ static void test_write_and_read_back(void **state)
   strips[0].preamp.gain_db = 27.5;
   strips[1].clip_safe = true;
   strips[2].safety_db = -15.0;
+  GS_ASSERT_NEAR(a.latency_samples, -1.0, 0.0);  // not measured
+  a.latency_samples = 1056.25;
   char path[] = "/tmp/gs-snapshot-XXXXXX";
   const int fd = mkstemp(path);
   assert_true(fd >= 0);
@@ -172,6 +174,7 @@ static void test_write_and_read_back(void **state)
   assert_int_equal(b.engine.n_mixes, a.engine.n_mixes);
   assert_int_equal(b.n_sends, a.n_sends);
   GS_ASSERT_NEAR(b.rate_hz, a.rate_hz, 0.0);
+  GS_ASSERT_NEAR(b.latency_samples, 1056.25, 0.0);
   assert_int_equal(b.bits, a.bits);
   for (unsigned i = 0; i < a.engine.n_strips; ++i) {
     const GsStripConfig *x = &a.engine.strips[i], *y = &b.engine.strips[i];
@@ -231,6 +234,7 @@ static void test_defaults_round_trip(void **state)
     fail();
   }
   assert_false(b.inputs[0].source.self_noise);
+  GS_ASSERT_NEAR(b.latency_samples, -1.0, 0.0);  // not written when not measured
   assert_int_equal(b.engine.phantom_group, 2);
   assert_true(b.engine.strips[0].phantom);
   assert_int_equal(b.inputs[2].source.gen.kind, GS_GEN_SILENCE);
