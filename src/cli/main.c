@@ -31,6 +31,9 @@ int main(int argc, char **argv)
     printf("gainstage %s\n", GS_VERSION);
     return 0;
   }
+  if (!strcmp(argv[1], "devices")) {
+    return gs_cli_devices(argc - 1, argv + 1);
+  }
   if (!strcmp(argv[1], "process")) {
     return gs_cli_process(argc - 1, argv + 1);
   }
@@ -40,15 +43,12 @@ int main(int argc, char **argv)
   if (!strcmp(argv[1], "render")) {
     return gs_cli_render(argc - 1, argv + 1);
   }
-  if (!strcmp(argv[1], "devices")) {
-    return gs_cli_devices(argc - 1, argv + 1);
-  }
   if (!strcmp(argv[1], "models")) {
     char list[] = "--list-models";
     char *args[] = {argv[0], list, NULL};
     return gs_cli_process(2, args);
   }
-  fprintf(stderr, "gainstage: unknown command '%s' (commands: process, render, demo, models, devices; see --help)\n",
+  fprintf(stderr, "gainstage: unknown command '%s' (commands: process, render, demo, models; see --help)\n",
           argv[1]);
   return 2;
 }
