@@ -20,4 +20,7 @@ int gs_cli_run(int argc, char **argv);
 /// gainstage demo [options]
 int gs_cli_demo(int argc, char **argv);
 
+/// gainstage devices [options]
+int gs_cli_devices(int argc, char **argv);
+
 #endif  // GS_CLI_COMMANDS_H

@@ -16,6 +16,7 @@ static const char usage[] =
   "  run [options] SESSION      run a session as a live interface (JACK, ALSA or null)\n"
   "  demo                       record the bundled band (no hardware, no downloads)\n"
   "  models                     list the preamp models\n"
+  "  devices                    list the audio devices (JACK, ALSA, null)\n"
   "\n"
   "  gainstage COMMAND --help   options of a command\n"
   "  gainstage --version        the version\n";
@@ -30,6 +31,9 @@ int main(int argc, char **argv)
   if (!strcmp(argv[1], "--version")) {
     printf("gainstage %s\n", GS_VERSION);
     return 0;
+  }
+  if (!strcmp(argv[1], "devices")) {
+    return gs_cli_devices(argc - 1, argv + 1);
   }
   if (!strcmp(argv[1], "process")) {
     return gs_cli_process(argc - 1, argv + 1);

@@ -661,6 +661,11 @@ static int run_with(Run *r)
     return bad("%s", err.message);
   }
   r->start_s = now_s();
+  if (gs_backend_info(r->backend)[0]) {
+    const int priority = gs_backend_priority(r->backend);
+    say("%s; audio thread %s", gs_backend_info(r->backend),
+        priority > 0 ? "real-time" : "at normal priority (no real-time scheduling allowed)");
+  }
   say("running: %u strip%s, %u return%s, %u mix%s at %.0f Hz, %u frames a block; latency: "
       "input %.0f, monitoring %.0f, round trip %.0f samples",
       ec->n_strips, ec->n_strips == 1 ? "" : "s", ec->n_returns, ec->n_returns == 1 ? "" : "s",

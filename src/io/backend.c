@@ -40,6 +40,8 @@ void gs_backend_base_init(GsBackend *b, const GsBackendOps *ops, GsBackendKind k
   atomic_init(&b->block, block);
   atomic_init(&b->xruns, 0);
   atomic_init(&b->lost_events, 0);
+  atomic_init(&b->priority, 0);
+  b->info[0] = '\0';
   atomic_init(&b->ev_head, 0);
   atomic_init(&b->ev_tail, 0);
 }
@@ -88,6 +90,16 @@ double gs_backend_rate(const GsBackend *b)
 uint32_t gs_backend_block(const GsBackend *b)
 {
   return atomic_load(&b->block);
+}
+
+int gs_backend_priority(const GsBackend *b)
+{
+  return atomic_load(&b->priority);
+}
+
+const char *gs_backend_info(const GsBackend *b)
+{
+  return b->info;
 }
 
 uint64_t gs_backend_xruns(const GsBackend *b)

@@ -97,6 +97,14 @@ void gs_backend_close(GsBackend *b);
 double gs_backend_rate(const GsBackend *b);
 uint32_t gs_backend_block(const GsBackend *b);
 
+/// The audio thread's SCHED_FIFO priority once started, 0 when it runs at
+/// normal priority (the system did not allow real time). Main thread.
+int gs_backend_priority(const GsBackend *b);
+/// One line saying what the backend was granted ("ALSA 'hw:1': 48000 Hz,
+/// 256 frames x 2 periods, S32_LE interleaved, 2 in, 2 out"); may be empty
+/// for a backend that says nothing. Main thread.
+const char *gs_backend_info(const GsBackend *b);
+
 /// Takes the next event into ev, false when there is none. Main thread.
 /// A JACK backend whose server went away tries to reconnect with back-off
 /// from inside this call (so call it a few times a second).

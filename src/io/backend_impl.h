@@ -28,6 +28,12 @@ struct GsBackend {
   _Atomic uint32_t block;
   _Atomic uint64_t xruns;
   _Atomic uint64_t lost_events;
+  /// The audio thread's SCHED_FIFO priority, 0 at normal priority. Written
+  /// by the backend's start (main thread); read by the main thread.
+  _Atomic int priority;
+  /// What was granted, one line; written while opening (main thread), read
+  /// only afterwards.
+  char info[256];
   // Single producer, single consumer: one thread posts (the audio thread or
   // the backend's notification thread), the main thread polls.
   GsBackendEvent events[GS_BACKEND_EVENTS];

@@ -10,6 +10,7 @@
 #include <jack/jack.h>
 #include <jack/metadata.h>
 #include <jack/statistics.h>
+#include <jack/thread.h>
 
 #include <math.h>
 #include <pthread.h>
@@ -273,6 +274,9 @@ static GsStatus open_client(JackBackend *j, GsError *err)
   // and only a change is an event.
   atomic_store(&j->base.rate_hz, (double)jack_get_sample_rate(j->client));
   atomic_store(&j->base.block, (uint32_t)jack_get_buffer_size(j->client));
+  snprintf(j->base.info, sizeof(j->base.info),
+           "JACK server '%.100s': %u Hz, %u frames, client '%.60s'", server_label(j), (unsigned)jack_get_sample_rate(j->client),
+           (unsigned)jack_get_buffer_size(j->client), jack_get_client_name(j->client));
   jack_set_process_callback(j->client, on_process, j);
   jack_set_xrun_callback(j->client, on_xrun, j);
   jack_set_sample_rate_callback(j->client, on_rate, j);
@@ -315,6 +319,9 @@ static GsStatus jack_start(GsBackend *b, GsError *err)
                    server_label(j), jack_get_client_name(j->client));
   }
   j->active = true;
+  const int priority =
+    jack_is_realtime(j->client) ? jack_client_real_time_priority(j->client) : 0;
+  atomic_store(&b->priority, priority > 0 ? priority : 0);
   connect_ports(j);
   return GS_OK;
 }
