@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: ISC
+// gainstage run on the null backend (a real-time clock, no hardware): the
+// session's own sources through the strips, meters read with `status`,
+// --duration, and signals that start and stop a take.
+
+#include "check.h"
+#include "cli_run.h"
+#include "jack_server.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+// A +4 dBu 1 kHz sine into a line input, clean preamp at 0 dB, converter
+// reference +18 dBu: its peak 14 dB below full scale.
+static const char session_yaml[] =
+  "session: {name: tone, rate_hz: 48000, bits: 24, block: 256, adc_ref_dbu: 18}\n"
+  "strips:\n"
+  "  - {name: synth, input: line, model: clean, gain_db: 0, armed: %s,\n"
+  "     source: {generator: sine, level: 4, freq_hz: 1000}}\n";
+
+static void write_session(bool armed)
+{
+  FILE *f = fopen(path("tone.yaml"), "w");
+  assert_non_null(f);
+  fprintf(f, session_yaml, armed ? "true" : "false");
+  fclose(f);
+}
+
+static void test_meters(void **state)
+{
+  (void)state;
+  write_session(false);
+  char *argv[] = {gainstage, "run", "--backend", "null", "tone.yaml", NULL};
+  int in = -1;
+  const pid_t pid = spawn(dir, argv, "stdout.txt", "stderr.txt", &in);
+  sleep_s(1.0);
+  const char commands[] = "status\nquit\n";
+  assert_int_equal(write(in, commands, sizeof(commands) - 1), (ssize_t)sizeof(commands) - 1);
+  const int st = wait_process(pid, 10.0);
+  close(in);
+  print_message("%s", slurp("stderr.txt"));
+  const char *out = slurp("stdout.txt");
+  print_message("%s", out);
+  assert_int_equal(WEXITSTATUS(st), 0);
+  double peak = 0, hold = 0, rms = 0;
+  const char *line = strstr(out, "strip 1 (synth): ");
+  assert_non_null(line);
+  assert_int_equal(sscanf(line, "strip 1 (synth): peak %lf dBFS, hold %lf dBFS, rms %lf dBFS",
+                          &peak, &hold, &rms),
+                   3);
+  // The sine's peak is 18 dB - 4 dB below full scale; its RMS 3.01 dB below
+  // that (the meter's 300 ms window reads within a few tenths of it).
+  GS_ASSERT_NEAR(peak, 4.0 - 18.0, 0.05);
+  GS_ASSERT_NEAR(hold, 4.0 - 18.0, 0.05);
+  GS_ASSERT_NEAR(rms, 4.0 - 18.0 - 3.01, 0.3);
+}
+
+static void test_duration(void **state)
+{
+  (void)state;
+  write_session(false);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  assert_int_equal(run("run --backend null --duration 0.7 tone.yaml </dev/null"), 0);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  const double took = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+  print_message("--duration 0.7 took %.2f s\n", took);
+  GS_ASSERT_ABOVE(took, 0.7);
+  GS_ASSERT_BELOW(took, 2.0);
+}
+
+// SIGUSR1 starts a take, SIGUSR2 ends it: one file of about the time between.
+static void test_signals_record(void **state)
+{
+  (void)state;
+  write_session(false);
+  char cmd[600];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s/takes' && mkdir '%s/takes'", dir, dir);
+  assert_int_equal(system(cmd), 0);
+  char *argv[] = {gainstage, "run", "--backend", "null", "--out", "takes", "tone.yaml", NULL};
+  const pid_t pid = spawn(dir, argv, "stdout.txt", "stderr.txt", NULL);
+  sleep_s(0.5);
+  kill(pid, SIGUSR1);
+  sleep_s(1.5);
+  kill(pid, SIGUSR2);
+  sleep_s(0.3);
+  const int st = stop_process(pid, SIGTERM);
+  const char *err = slurp("stderr.txt");
+  print_message("%s", err);
+  assert_int_equal(WEXITSTATUS(st), 0);
+  assert_non_null(strstr(err, "recording 1 track into takes"));
+  assert_non_null(strstr(err, "take 1: 1 track"));
+  SF_INFO info;
+  float *x = read_audio("takes/tone-001-01-synth.wav", &info);
+  print_message("take: %.3f s\n", (double)info.frames / 48000.0);
+  GS_ASSERT_NEAR((double)info.frames / 48000.0, 1.5, 0.2);
+  double sum = 0;
+  for (sf_count_t i = 0; i < info.frames; ++i) {
+    sum += (double)x[i] * x[i];
+  }
+  const double rms_db = 10 * log10(sum / (double)info.frames) + 3.01;  // dBFS, AES17
+  print_message("take level %.2f dBFS\n", rms_db);
+  GS_ASSERT_NEAR(rms_db, -14.0, 0.1);
+  free(x);
+}
+
+int main(int argc, char **argv)
+{
+  signal(SIGPIPE, SIG_IGN);  // a command that ends early must fail a test, not kill it
+  if (!cli_setup(argc, argv, "test-run-null")) {
+    return 1;
+  }
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_meters),
+    cmocka_unit_test(test_duration),
+    cmocka_unit_test(test_signals_record),
+  };
+  return cli_teardown(cmocka_run_group_tests(tests, NULL, NULL));
+}
