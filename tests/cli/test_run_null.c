@@ -74,7 +74,7 @@ static void test_duration(void **state)
 static void test_signals_record(void **state)
 {
   (void)state;
-  write_session(false);
+  write_session(true);
   char cmd[600];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s/takes' && mkdir '%s/takes'", dir, dir);
   assert_int_equal(system(cmd), 0);
