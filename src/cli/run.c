@@ -53,14 +53,20 @@ static const char usage[] =
   "Exit status: 0 when stopped, 2 for a bad session, argument, server, device or\n"
   "folder, 1 when something fails while running. docs/live.md has the details.\n";
 
+static void vsay(const char *fmt, va_list args)
+{
+  fputs("gainstage run: ", stderr);
+  vfprintf(stderr, fmt, args);
+  fputc('\n', stderr);
+}
+
+// One line on stderr; returns the exit status for bad input.
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int bad(const char *fmt, ...)
 {
   va_list args;
   va_start(args, fmt);
-  fputs("gainstage run: ", stderr);
-  vfprintf(stderr, fmt, args);
-  fputc('\n', stderr);
+  vsay(fmt, args);
   va_end(args);
   return EXIT_BAD_INPUT;
 }
@@ -70,9 +76,7 @@ static void say(const char *fmt, ...)
 {
   va_list args;
   va_start(args, fmt);
-  fputs("gainstage run: ", stderr);
-  vfprintf(stderr, fmt, args);
-  fputc('\n', stderr);
+  vsay(fmt, args);
   va_end(args);
 }
 

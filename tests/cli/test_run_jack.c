@@ -393,9 +393,8 @@ static const char *const take_files[3] = {"takes/live-001-01-kick.wav",
                                           "takes/live-001-02-snare.wav",
                                           "takes/live-001-02-snare-safety.wav"};
 
-// Gainstage recording, the probe playing the pattern into in_1 and in_2 and
-// listening to capture_1 and capture_2.
-static Probe *start_recording(pid_t *pid, int *in)
+// rec.yaml and an empty takes folder.
+static void write_rec_session(void)
 {
   FILE *f = fopen(path("rec.yaml"), "w");
   assert_non_null(f);
@@ -404,6 +403,13 @@ static Probe *start_recording(pid_t *pid, int *in)
   char cmd[600];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s/takes' && mkdir '%s/takes'", dir, dir);
   assert_int_equal(system(cmd), 0);
+}
+
+// Gainstage recording, the probe playing the pattern into in_1 and in_2 and
+// listening to capture_1 and capture_2.
+static Probe *start_recording(pid_t *pid, int *in)
+{
+  write_rec_session();
   Probe *p = probe_open();
   atomic_store(&p->pattern, true);
   *pid = start_run("rec.yaml", "--out takes", in);
@@ -584,13 +590,7 @@ static void test_killed_mid_take(void **state)
 static void test_server_restart(void **state)
 {
   (void)state;
-  FILE *f = fopen(path("rec.yaml"), "w");
-  assert_non_null(f);
-  fputs(rec_yaml, f);
-  fclose(f);
-  char cmd[600];
-  snprintf(cmd, sizeof(cmd), "rm -rf '%s/takes' && mkdir '%s/takes'", dir, dir);
-  assert_int_equal(system(cmd), 0);
+  write_rec_session();
   const pid_t pid = start_run("rec.yaml", "--record --out takes", NULL);
   wait_running();
   for (int i = 0; i < 500 && !strstr(slurp("stderr.txt"), "recording 3 tracks"); ++i) {
