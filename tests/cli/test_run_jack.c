@@ -139,9 +139,11 @@ typedef struct {
   _Atomic int port;          // the player port that plays it
   _Atomic bool pattern;      // play pattern() on both ports instead
   _Atomic bool listening;
-  uint64_t listen_from;      // frame time of the first sample kept
-  float heard[2][LISTEN_FRAMES];
-  _Atomic uint32_t n_heard;
+  _Atomic bool restart;      // the listener starts afresh at its next cycle
+  uint64_t listen_from;      // frame time of heard[k][0]
+  float heard[2][LISTEN_FRAMES];  // by frame time: a cycle the listener missed stays invalid
+  unsigned char valid[LISTEN_FRAMES];
+  _Atomic uint32_t n_heard;  // frames from listen_from to the end of the last cycle heard
 } Probe;
 
 // A deterministic pattern of JACK frame time t on port k: white noise at
@@ -182,17 +184,34 @@ static int listen(jack_nframes_t n, void *arg)
   if (!atomic_load(&p->listening)) {
     return 0;
   }
-  uint32_t have = atomic_load(&p->n_heard);
-  if (have == 0) {
-    p->listen_from = jack_last_frame_time(p->listener);
+  const uint64_t t0 = jack_last_frame_time(p->listener);
+  if (atomic_exchange(&p->restart, false)) {
+    p->listen_from = t0;
+    memset(p->valid, 0, sizeof(p->valid));
+    memset(p->heard, 0, sizeof(p->heard));
   }
-  const uint32_t take = have + n <= LISTEN_FRAMES ? n : LISTEN_FRAMES - have;
+  const uint64_t pos = t0 - p->listen_from;
+  if (pos >= LISTEN_FRAMES) {
+    return 0;
+  }
+  const uint32_t take = pos + n <= LISTEN_FRAMES ? n : (uint32_t)(LISTEN_FRAMES - pos);
   for (int k = 0; k < 2; ++k) {
     const float *x = jack_port_get_buffer(p->in[k], n);
-    memcpy(p->heard[k] + have, x, sizeof(float) * take);
+    memcpy(p->heard[k] + pos, x, sizeof(float) * take);
   }
-  atomic_store(&p->n_heard, have + take);
+  memset(p->valid + pos, 1, take);
+  atomic_store(&p->n_heard, (uint32_t)(pos + take));
   return 0;
+}
+
+// Starts listening afresh (the listener is idle while this resets it).
+static void listen_start(Probe *p)
+{
+  atomic_store(&p->listening, false);
+  sleep_s(0.05);
+  atomic_store(&p->n_heard, 0);
+  atomic_store(&p->restart, true);
+  atomic_store(&p->listening, true);
 }
 
 static Probe *probe_open(void)
@@ -239,8 +258,7 @@ static long impulse_delay(Probe *p, int k, float *value)
 {
   atomic_store(&p->play_at, 0);
   atomic_store(&p->port, k);
-  atomic_store(&p->n_heard, 0);
-  atomic_store(&p->listening, true);
+  listen_start(p);
   sleep_s(0.1);
   const uint64_t at = jack_frame_time(p->player) + RATE / 5;
   atomic_store(&p->play_at, at);
@@ -252,9 +270,16 @@ static long impulse_delay(Probe *p, int k, float *value)
   const uint32_t n = atomic_load(&p->n_heard);
   uint32_t best = 0;
   for (uint32_t i = 1; i < n; ++i) {
-    if (fabsf(p->heard[k][i]) > fabsf(p->heard[k][best])) {
+    if (p->valid[i] && fabsf(p->heard[k][i]) > fabsf(p->heard[k][best])) {
       best = i;
     }
+  }
+  uint32_t missed = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    missed += !p->valid[i];
+  }
+  if (missed) {
+    print_message("(the listener missed %u of %u frames)\n", missed, n);
   }
   *value = p->heard[k][best];
   return (long)(p->listen_from + best) - (long)at;
@@ -419,8 +444,7 @@ static Probe *start_recording(pid_t *pid, int *in)
   connect_ports(p->player, "gainstage:capture_1", "probe-listener:in_1");
   connect_ports(p->player, "gainstage:capture_2", "probe-listener:in_2");
   sleep_s(0.2);
-  atomic_store(&p->n_heard, 0);
-  atomic_store(&p->listening, true);
+  listen_start(p);
   sleep_s(0.2);
   const char start[] = "record start\n";
   assert_int_equal(write(*in, start, sizeof(start) - 1), (ssize_t)sizeof(start) - 1);
@@ -436,7 +460,7 @@ static long find_offset(const Probe *p, int k, const float *x, long n, long from
   for (long o = -from; o + from + 256 <= heard; ++o) {
     bool same = true;
     for (long i = 0; i < 256 && same && from + i < n; ++i) {
-      same = p->heard[k][o + from + i] == x[from + i];
+      same = p->valid[o + from + i] && p->heard[k][o + from + i] == x[from + i];
     }
     if (same) {
       return o;
@@ -452,7 +476,7 @@ static long compare_with_port(const Probe *p, int k, const float *x, long n, lon
   const long heard = (long)atomic_load(&p->n_heard);
   long compared = 0, differ = 0;
   for (long i = 0; i < n; ++i) {
-    if (i + offset >= 0 && i + offset < heard) {
+    if (i + offset >= 0 && i + offset < heard && p->valid[i + offset]) {
       ++compared;
       differ += p->heard[k][i + offset] != x[i];
     }
