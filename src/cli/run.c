@@ -504,6 +504,7 @@ static void rebuild(Run *r, double rate_hz)
   record_stop(r, true);
   GsRigCore *c = NULL;
   GsError err = {{0}};
+  r->rig.config.session = r->current;  // the state now, snapshots included
   if (gs_rig_core_new(&r->rig, rate_hz, &c, &err)) {
     say("cannot run at %.0f Hz: %s", rate_hz, err.message);
     return;

@@ -71,6 +71,9 @@ GsStatus gs_rig_core_new(GsRig *rig, double rate_hz, GsRigCore **out, GsError *e
     return GS_ERR_NOMEM;
   }
   core->rate_hz = rate_hz;
+  core->n_strips = n_strips;
+  core->n_returns = s->engine.n_returns;
+  core->n_mixes = s->engine.n_mixes;
   for (unsigned i = 0; i < n_strips; ++i) {
     if (!(core->volts[i] = calloc(block, sizeof(float)))) {
       gs_rig_core_free(core);
@@ -123,8 +126,7 @@ void gs_rig_process(void *user, const float *const *in, float *const *out, uint3
   }
   GsRigCore *core = rig->current;
   const GsRigConfig *c = &rig->config;
-  const GsEngineConfig *ec = &c->session->engine;
-  const unsigned n_strips = ec->n_strips;
+  const unsigned n_strips = core->n_strips, n_returns = core->n_returns, n_mixes = core->n_mixes;
   for (unsigned i = 0; i < n_strips; ++i) {
     const bool phantom = atomic_load_explicit(&core->phantom[i], memory_order_relaxed);
     if (phantom != gs_source_phantom(core->sources[i])) {
@@ -137,15 +139,15 @@ void gs_rig_process(void *user, const float *const *in, float *const *out, uint3
     }
   }
   const unsigned first_return = c->live ? n_strips : 0u;
-  for (unsigned r = 0; r < ec->n_returns; ++r) {
+  for (unsigned r = 0; r < n_returns; ++r) {
     core->engine_in[n_strips + r] = c->returns ? in[first_return + r] : core->silence;
   }
   // Outputs: the mixes' left and right first, then each strip's capture.
-  for (unsigned m = 0; m < 2u * ec->n_mixes; ++m) {
+  for (unsigned m = 0; m < 2u * n_mixes; ++m) {
     core->mix[m] = out[m];
   }
   for (unsigned i = 0; i < n_strips; ++i) {
-    core->cap[i] = c->capture_ports ? out[2u * ec->n_mixes + i] : core->scratch[i];
+    core->cap[i] = c->capture_ports ? out[2u * n_mixes + i] : core->scratch[i];
   }
   gs_engine_process(core->engine, core->engine_in, core->cap, core->mix, n);
   if (core->record) {

@@ -23,6 +23,7 @@
 /// used by the audio thread while it is current.
 typedef struct {
   double rate_hz;
+  unsigned n_strips, n_returns, n_mixes;  ///< the layout, the same for every core
   GsEngine *engine;
   GsSource **sources;     ///< one per strip
   float **volts;          ///< one per strip, max_block each
@@ -39,7 +40,7 @@ typedef struct {
 
 /// The port layout and what feeds the strips.
 typedef struct {
-  const GsSession *session;
+  const GsSession *session;  ///< what the next core is built from (main thread only)
   bool live;              ///< strips take the backend's inputs, else the session's sources
   bool returns;           ///< the backend's inputs after the strips are returns
   bool capture_ports;     ///< the backend's outputs after the mixes carry each strip's capture

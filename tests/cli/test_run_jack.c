@@ -297,7 +297,8 @@ static char *pretty_name(jack_port_t *port)
   return value;
 }
 
-// a. Ports exist with their names, directions and pretty-names.
+// a. Ports exist with their names, directions and pretty-names; a change of
+// buffer size is reported and the client keeps running.
 static void test_ports(void **state)
 {
   (void)state;
@@ -338,6 +339,13 @@ static void test_ports(void **state)
   }
   jack_free(all);
   assert_int_equal(n, 7);
+  // A new buffer size is an event and needs nothing else (the engine takes
+  // up to 8192 frames).
+  assert_int_equal(jack_set_buffer_size(c, 512), 0);
+  for (int i = 0; i < 300 && !strstr(slurp("stderr.txt"), "buffer size changed"); ++i) {
+    sleep_s(0.01);
+  }
+  assert_non_null(strstr(slurp("stderr.txt"), "the buffer size changed from 256 to 512 frames"));
   jack_client_close(c);
   assert_int_equal(WEXITSTATUS(stop_process(pid, SIGTERM)), 0);
   assert_non_null(strstr(slurp("stderr.txt"), "stopping (signal 15)"));
