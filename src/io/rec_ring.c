@@ -21,8 +21,13 @@ GsStatus gs_rec_ring_init(GsRecRing *r, unsigned n_channels, uint64_t capacity)
       gs_rec_ring_destroy(r);
       return GS_ERR_NOMEM;
     }
-    // calloc maps fresh zero pages lazily: write them now, not in real time.
-    memset(r->channel[c], 0, (size_t)capacity * sizeof(float));
+    // calloc maps fresh zero pages lazily: fault them in now, not in real
+    // time (a volatile store per page, which the compiler cannot drop as it
+    // may a memset of calloc's memory).
+    volatile float *page = r->channel[c];
+    for (uint64_t i = 0; i < capacity; i += 1024) {
+      page[i] = 0.0f;
+    }
   }
   atomic_init(&r->head, 0);
   atomic_init(&r->tail, 0);
