@@ -334,8 +334,15 @@ static GsStatus open_take(GsRecorder *r, unsigned n, GsError *err)
 
 GsStatus gs_recorder_start(GsRecorder *rec, GsError *err)
 {
-  if (atomic_load(&rec->state) != TAKE_NONE) {
-    return gs_fail(err, GS_ERR_USAGE, "a take is recording already (stop it first)");
+  const int state = atomic_load(&rec->state);
+  if (state == TAKE_DONE) {
+    return gs_fail(err, GS_ERR_USAGE,
+                   "take %u stopped by itself; stop it (for its summary) before the next",
+                   rec->take.number);
+  }
+  if (state != TAKE_NONE) {
+    return gs_fail(err, GS_ERR_USAGE, "take %u is recording already (stop it first)",
+                   rec->take.number);
   }
   GsStatus st = GS_ERR_USAGE;
   unsigned n = rec->last_take;

@@ -26,9 +26,10 @@ static double mono_now(void)
 static void describe(const GsRecorder *r, const GsTake *t, char *out, size_t size)
 {
   const GsRecorderConfig *c = &r->config;
-  snprintf(out, size, "%s%sgainstage %s take %u, %g Hz %u-bit, %llu dropped, %llu xruns",
-           c->description, c->description[0] ? "; " : "", c->session_name, t->number,
-           c->rate_hz, c->bits, (unsigned long long)t->dropped, (unsigned long long)t->xruns);
+  // The counts first: a long description is what gets cut at 256 bytes.
+  snprintf(out, size, "gainstage %s take %u, %g Hz %u-bit, %llu dropped, %llu xruns%s%s",
+           c->session_name, t->number, c->rate_hz, c->bits, (unsigned long long)t->dropped,
+           (unsigned long long)t->xruns, c->description[0] ? "; " : "", c->description);
 }
 
 static void write_log(GsRecorder *r, bool finished)
@@ -218,6 +219,7 @@ static void run(GsRecorder *r)
     if (!e) {
       if (atomic_load(&r->force)) {
         finish_take(r, atomic_load(&r->xruns_total));
+        return;  // the files are main's again
       }
       break;
     }
