@@ -247,6 +247,7 @@ void gs_recorder_free(GsRecorder *rec)
   if (!rec) {
     return;
   }
+  atomic_store(&rec->hold, false);  // a held disk thread could not end the take
   GsTakeSummary summary;
   gs_recorder_stop(rec, &summary, NULL);
   pthread_mutex_lock(&rec->lock);
@@ -385,10 +386,14 @@ GsStatus gs_recorder_stop(GsRecorder *rec, GsTakeSummary *summary, GsError *err)
   atomic_fetch_add_explicit(&rec->req_stop, 1, memory_order_release);
   pthread_cond_signal(&rec->wake);
   // The audio thread turns the request into a frame at its next push; with
-  // no push for a second (the stream stopped) the take ends where it is.
+  // no push for four of the largest blocks (at least 0.2 s: the stream has
+  // stopped) the take ends where the ring is.
+  const double wait_s = fmax(0.2, 4.0 * rec->config.max_block / rec->config.rate_hz);
   struct timespec until;
   clock_gettime(CLOCK_REALTIME, &until);
-  until.tv_sec += 1;
+  const double ns = (double)until.tv_nsec + wait_s * 1e9;
+  until.tv_sec += (time_t)(ns / 1e9);
+  until.tv_nsec = (long)fmod(ns, 1e9);
   while (atomic_load(&rec->state) != TAKE_DONE) {
     if (pthread_cond_timedwait(&rec->done, &rec->lock, &until) == ETIMEDOUT) {
       atomic_store(&rec->force, true);
