@@ -30,6 +30,7 @@ bench: build
 	@$(BUILD)/bench/bench_engine
 	@$(BUILD)/bench/bench_noise
 	@$(BUILD)/bench/bench_backend
+	@$(BUILD)/bench/bench_recorder
 
 install: build
 	@meson install -C $(BUILD)
