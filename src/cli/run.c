@@ -273,7 +273,8 @@ typedef struct {
   Options o;
   GsSession session;     // the session as started (the rig's layout)
   GsSession *current;    // the state now (a loaded snapshot, or &session)
-  GsSession *loaded;     // every snapshot loaded, kept until the end
+  GsSession **loaded;    // every snapshot loaded, kept until the end (each allocated
+                         // on its own: current points at one)
   size_t n_loaded;
   GsRig rig;
   GsBackend *backend;
@@ -362,7 +363,8 @@ static void run_free(Run *r)
   free(r->names);
   free(r->latency);
   for (size_t i = 0; i < r->n_loaded; ++i) {
-    gs_session_free(&r->loaded[i]);
+    gs_session_free(r->loaded[i]);
+    free(r->loaded[i]);
   }
   free(r->loaded);
   gs_session_free(&r->session);
@@ -450,15 +452,18 @@ static void load(Run *r, const char *path)
     gs_session_free(&next);
     return;
   }
-  GsSession *grown = realloc(r->loaded, (r->n_loaded + 1) * sizeof(GsSession));
-  if (!grown) {
+  GsSession **grown = realloc(r->loaded, (r->n_loaded + 1) * sizeof(GsSession *));
+  GsSession *now = grown ? malloc(sizeof(GsSession)) : NULL;
+  if (grown) {
+    r->loaded = grown;
+  }
+  if (!now) {
     say("load: out of memory");
     gs_session_free(&next);
     return;
   }
-  r->loaded = grown;
-  r->loaded[r->n_loaded] = next;
-  GsSession *now = &r->loaded[r->n_loaded++];
+  *now = next;
+  r->loaded[r->n_loaded++] = now;
   for (unsigned i = 0; i < now->engine.n_strips; ++i) {
     atomic_store(&core(r)->phantom[i], now->engine.strips[i].phantom);
   }
