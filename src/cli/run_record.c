@@ -19,6 +19,8 @@ struct GsRunRecord {
   unsigned *strip;          // per channel: the strip it records
   bool *safety;             // per channel: its safety track rather than its capture
   const float **channels;   // per channel, filled each block by the audio thread
+  float *zeros;             // max_block of silence
+  uint32_t max_block;
   char (*names)[160];
   GsRecTrack *tracks;
 };
@@ -32,6 +34,7 @@ void gs_run_record_free(GsRunRecord *r)
   free(r->strip);
   free(r->safety);
   free(r->channels);
+  free(r->zeros);
   free(r->names);
   free(r->tracks);
   free(r);
@@ -53,7 +56,8 @@ GsStatus gs_run_record_new(const GsSession *s, const GsEngine *engine, double ra
   GsRunRecord *r = calloc(1, sizeof(*r));
   if (!r || !(r->strip = calloc(n, sizeof(unsigned))) || !(r->safety = calloc(n, sizeof(bool))) ||
       !(r->channels = calloc(n, sizeof(float *))) || !(r->names = calloc(n, sizeof(*r->names))) ||
-      !(r->tracks = calloc(n, sizeof(GsRecTrack)))) {
+      !(r->tracks = calloc(n, sizeof(GsRecTrack))) ||
+      !(r->zeros = calloc(max_block, sizeof(float)))) {
     gs_run_record_free(r);
     snprintf(err->message, sizeof(err->message), "out of memory for the recorder");
     return GS_ERR_NOMEM;
@@ -74,6 +78,7 @@ GsStatus gs_run_record_new(const GsSession *s, const GsEngine *engine, double ra
     }
   }
   r->n_channels = r->n_tracks;
+  r->max_block = max_block;
   char description[256];
   snprintf(description, sizeof(description), "gainstage run: %.200s", s->name);
   const GsLatency lat = gs_engine_latency(engine);
@@ -108,6 +113,18 @@ void gs_run_record_push(GsRunRecord *r, const GsEngine *engine, float *const *ca
   gs_recorder_push(r->recorder, r->channels, n);
 }
 
+void gs_run_record_push_silence(GsRunRecord *r, uint32_t n)
+{
+  for (unsigned c = 0; c < r->n_channels; ++c) {
+    r->channels[c] = r->zeros;
+  }
+  while (n > 0) {
+    const uint32_t m = n < r->max_block ? n : r->max_block;
+    gs_recorder_push(r->recorder, r->channels, m);
+    n -= m;
+  }
+}
+
 void gs_run_record_note_xrun(GsRunRecord *r, uint64_t frame)
 {
   gs_recorder_note_xrun(r->recorder, frame);
@@ -126,7 +143,7 @@ GsStatus gs_run_record_stop(GsRunRecord *r, char *summary, size_t size, GsError 
            "take %u: %u track%s, %" PRIu64 " frames each, %" PRIu64 " dropped, %" PRIu64
            " xrun%s%s%s; log %s",
            t.take, r->n_tracks, r->n_tracks == 1 ? "" : "s", t.frames, t.dropped_frames, t.xruns,
-           t.xruns == 1 ? "" : "s", t.message[0] ? ": " : "", t.message, t.log_path);
+           t.xruns == 1 ? "" : "s", st ? ": " : "", st ? t.message : "", t.log_path);
   return st;
 }
 

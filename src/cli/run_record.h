@@ -30,6 +30,9 @@ void gs_run_record_free(GsRunRecord *rec);
 /// every strip's capture. Real-time safe.
 void gs_run_record_push(GsRunRecord *rec, const GsEngine *engine, float *const *cap,
                         uint32_t n) GS_REALTIME;
+/// n frames of silence on every track: cycles the audio thread missed, so
+/// the take keeps time with the server's clock. Real-time safe.
+void gs_run_record_push_silence(GsRunRecord *rec, uint32_t n) GS_REALTIME;
 /// An xrun at frame, for the take log. Real-time safe.
 void gs_run_record_note_xrun(GsRunRecord *rec, uint64_t frame) GS_REALTIME;
 

@@ -151,6 +151,13 @@ void gs_rig_process(void *user, const float *const *in, float *const *out, uint3
   }
   gs_engine_process(core->engine, core->engine_in, core->cap, core->mix, n);
   if (core->record) {
+    // Cycles missed (the server ran without us) become silence, up to a
+    // second's worth, so the take keeps time with the server's clock.
+    if (rig->frames_known && frame > rig->next_frame) {
+      const uint64_t gap = frame - rig->next_frame;
+      const uint64_t limit = (uint64_t)core->rate_hz;
+      gs_run_record_push_silence(core->record, (uint32_t)(gap < limit ? gap : limit));
+    }
     const uint64_t xruns = rig->backend ? gs_backend_xruns(rig->backend) : 0u;
     if (xruns != rig->xruns_seen) {
       rig->xruns_seen = xruns;
@@ -158,6 +165,8 @@ void gs_rig_process(void *user, const float *const *in, float *const *out, uint3
     }
     gs_run_record_push(core->record, core->engine, core->cap, n);
   }
+  rig->frames_known = true;
+  rig->next_frame = frame + n;
 }
 
 void gs_rig_collect(GsRig *rig)

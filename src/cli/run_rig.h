@@ -57,6 +57,8 @@ typedef struct {
   GsRigCore *latest;              ///< main thread: the core it last handed over
   const GsBackend *backend;       ///< set before the callback starts, for its xrun count
   uint64_t xruns_seen;            ///< audio thread: the count it last told the recorder
+  uint64_t next_frame;            ///< audio thread: the frame its next block should start at
+  bool frames_known;
 } GsRig;
 
 /// Inputs and outputs the backend should have for this layout.

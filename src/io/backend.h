@@ -27,7 +27,9 @@ GsStatus gs_backend_kind_parse(const char *name, GsBackendKind *out, GsError *er
 
 /// The audio thread's callback: in[c] holds n frames of input channel c,
 /// out[c] must be filled with n frames for output channel c. frame counts
-/// frames since the stream started (for logs). Must be real-time safe.
+/// frames since the stream started (for logs); with JACK it follows the
+/// server's clock, so cycles the server ran without this client (an xrun)
+/// show as a jump. Must be real-time safe.
 typedef void (*GsBackendProcess)(void *user, const float *const *in, float *const *out,
                                  uint32_t n, uint64_t frame) GS_REALTIME;
 

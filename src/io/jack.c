@@ -50,6 +50,10 @@ typedef struct {
   // reads it (relaxed) for the time of an xrun.
   _Atomic uint64_t frame;
   _Atomic bool gone;       // set by the shutdown callback, cleared by the main thread
+  // The process thread's: the server's frame time its next cycle should
+  // start at (reset by the main thread while the client is inactive).
+  jack_nframes_t next_time;
+  bool clock_known;
   // Two threads post: JACK's notification thread and the main thread (when
   // it reconnects); the queue wants one producer at a time.
   pthread_mutex_t post_lock;
@@ -118,7 +122,18 @@ static int on_process(jack_nframes_t n, void *arg) GS_REALTIME
   for (unsigned o = 0; o < j->n_out; ++o) {
     j->out_buf[o] = jack_port_get_buffer(j->out_port[o], n);
   }
-  const uint64_t frame = atomic_load_explicit(&j->frame, memory_order_relaxed);
+  // Cycles the server ran without us (an xrun) still count: frame follows
+  // the server's clock, so the callback can see the gap.
+  uint64_t frame = atomic_load_explicit(&j->frame, memory_order_relaxed);
+  const jack_nframes_t now = jack_last_frame_time(j->client);
+  if (j->clock_known) {
+    const jack_nframes_t gap = now - j->next_time;  // unsigned: wraps with the clock
+    if (gap > 0 && gap < (1u << 30)) {
+      frame += gap;
+    }
+  }
+  j->clock_known = true;
+  j->next_time = now + n;
   if (n <= j->max_block) {
     j->process(j->user, j->in_buf, j->out_buf, n, frame);
   } else {  // larger than the engine was built for: silence, counted as an xrun
@@ -277,6 +292,7 @@ static GsStatus open_client(JackBackend *j, GsError *err)
   snprintf(j->base.info, sizeof(j->base.info),
            "JACK server '%.100s': %u Hz, %u frames, client '%.60s'", server_label(j), (unsigned)jack_get_sample_rate(j->client),
            (unsigned)jack_get_buffer_size(j->client), jack_get_client_name(j->client));
+  j->clock_known = false;  // a new client, perhaps a new server: a new clock
   jack_set_process_callback(j->client, on_process, j);
   jack_set_xrun_callback(j->client, on_xrun, j);
   jack_set_sample_rate_callback(j->client, on_rate, j);

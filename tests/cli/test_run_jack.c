@@ -23,6 +23,7 @@
 
 static char server[64];
 static pid_t jackd = -1;
+static pid_t gainstage_pid = -1;  // the last one started, ended in teardown if a test failed
 
 // A session of two line strips (a clean preamp at 0 dB, converter reference
 // +18 dBu = the sources' full scale: 1.0 in is 1.0 out), a return and one
@@ -75,6 +76,10 @@ static int server_up(void **state)
 static int server_down(void **state)
 {
   (void)state;
+  if (gainstage_pid > 0 && waitpid(gainstage_pid, NULL, WNOHANG) == 0) {
+    stop_process(gainstage_pid, SIGKILL);
+  }
+  gainstage_pid = -1;
   stop_process(jackd, SIGTERM);
   jackd = -1;
   return 0;
@@ -93,7 +98,8 @@ static pid_t start_run(const char *session, const char *extra, int *stdin_fd)
   argv[argc] = NULL;
   remove(path("stderr.txt"));  // no earlier run's words for wait_running() to find
   remove(path("stdout.txt"));
-  return spawn(dir, argv, "stdout.txt", "stderr.txt", stdin_fd);
+  gainstage_pid = spawn(dir, argv, "stdout.txt", "stderr.txt", stdin_fd);
+  return gainstage_pid;
 }
 
 // Waits up to 10 s for gainstage to say it runs (its client active).
