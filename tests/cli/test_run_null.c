@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: ISC
 // gainstage run on the null backend (a real-time clock, no hardware): the
 // session's own sources through the strips, meters read with `status`,
-// --duration, and signals that start and stop a take.
+// --duration, signals that start and stop a take, and +48 V asked for on a
+// terminal, refused without one.
 
 #include "check.h"
 #include "cli_run.h"
@@ -105,6 +106,86 @@ static void test_signals_record(void **state)
   free(x);
 }
 
+// Two condensers, +48 V as given.
+static void write_mics(const char *name, const char *phantom)
+{
+  FILE *f = fopen(path(name), "w");
+  assert_non_null(f);
+  fprintf(f,
+          "session: {name: mics, rate_hz: 48000, bits: 24, block: 256, adc_ref_dbu: 18}\n"
+          "strips:\n"
+          "  - {name: overhead-l, input: mic, source: {mic: condenser-ld}, gain_db: 30, "
+          "phantom: %s}\n"
+          "  - {name: overhead-r, input: mic, source: {mic: condenser-ld}, gain_db: 30, "
+          "phantom: %s}\n",
+          phantom, phantom);
+  fclose(f);
+}
+
+// Runs `gainstage run ARGS` on a terminal (script(1) gives it one), typing
+// what the shell commands in typing print; all it prints goes to
+// stdout.txt. Returns the exit status.
+static int on_terminal(const char *typing, const char *args)
+{
+  char cmd[12288];
+  snprintf(cmd, sizeof(cmd),
+           "cd '%.256s' && (%.512s) | script -q -e -c \"'%.4096s' run %.1024s\" /dev/null "
+           ">stdout.txt 2>&1",
+           dir, typing, gainstage, args);
+  const int st = system(cmd);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+// +48 V asked for on a terminal: yes runs, no does not start.
+static void test_phantom_on_a_terminal(void **state)
+{
+  (void)state;
+  write_mics("mics.yaml", "true");
+  int rc = on_terminal("sleep 0.3; echo y; sleep 0.5; echo quit", "--backend null mics.yaml");
+  const char *out = slurp("stdout.txt");
+  print_message("%s", out);
+  assert_int_equal(rc, 0);
+  assert_non_null(strstr(out, "+48 V on: strip 1 (overhead-l), strip 2 (overhead-r)"));
+  assert_non_null(strstr(out, "Switch it on? [y/N]"));
+  assert_non_null(strstr(out, "running:"));
+
+  rc = on_terminal("sleep 0.3; echo n", "--backend null mics.yaml");
+  out = slurp("stdout.txt");
+  print_message("%s", out);
+  assert_int_equal(rc, 2);
+  assert_non_null(strstr(out, "not started: +48 V was not confirmed"));
+  assert_null(strstr(out, "running:"));
+}
+
+// A snapshot that switches +48 V on, without a terminal: refused, unless
+// gainstage runs with --yes.
+static void test_phantom_load(void **state)
+{
+  (void)state;
+  write_mics("off.yaml", "false");
+  write_mics("on.yaml", "true");
+  for (int yes = 0; yes < 2; ++yes) {
+    char *argv[] = {gainstage, "run", "--backend", "null", yes ? "--yes" : "off.yaml",
+                    yes ? "off.yaml" : NULL, NULL};
+    int in = -1;
+    const pid_t pid = spawn(dir, argv, "stdout.txt", "stderr.txt", &in);
+    const char commands[] = "load on.yaml\nstatus\nquit\n";
+    assert_int_equal(write(in, commands, sizeof(commands) - 1), (ssize_t)sizeof(commands) - 1);
+    const int st = wait_process(pid, 10.0);
+    close(in);
+    const char *err = slurp("stderr.txt");
+    print_message("%s", err);
+    assert_int_equal(WEXITSTATUS(st), 0);
+    if (yes) {
+      assert_non_null(strstr(err, "load on.yaml: 2 changes applied"));
+      assert_non_null(strstr(slurp("stdout.txt"), "strip 2 (overhead-r): peak"));
+    } else {
+      assert_non_null(strstr(err, "load on.yaml: refused: it switches +48 V on: strip 1 "
+                                  "(overhead-l), strip 2 (overhead-r); run with --yes"));
+    }
+  }
+}
+
 int main(int argc, char **argv)
 {
   signal(SIGPIPE, SIG_IGN);  // a command that ends early must fail a test, not kill it
@@ -115,6 +196,8 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_meters),
     cmocka_unit_test(test_duration),
     cmocka_unit_test(test_signals_record),
+    cmocka_unit_test(test_phantom_on_a_terminal),
+    cmocka_unit_test(test_phantom_load),
   };
   return cli_teardown(cmocka_run_group_tests(tests, NULL, NULL));
 }
