@@ -4,6 +4,7 @@
 // standard input and signals.
 
 #include "cli/commands.h"
+#include "cli/run_input.h"
 #include "cli/run_rig.h"
 #include "cli/run_state.h"
 #include "cli/session_sources.h"
@@ -172,101 +173,6 @@ static int parse_options(Options *o, int argc, char **argv)
   return -1;
 }
 
-// ---- signals: a self-pipe the main loop polls ---------------------------------
-
-static int signal_pipe[2] = {-1, -1};
-
-static void on_signal(int sig)
-{
-  const int saved = errno;
-  const unsigned char byte = (unsigned char)sig;
-  if (write(signal_pipe[1], &byte, 1) < 0) {
-    // the pipe is full: the main loop has enough to wake for
-  }
-  errno = saved;
-}
-
-static bool catch_signals(void)
-{
-  if (pipe(signal_pipe)) {
-    return false;
-  }
-  for (int k = 0; k < 2; ++k) {
-    fcntl(signal_pipe[k], F_SETFL, fcntl(signal_pipe[k], F_GETFL) | O_NONBLOCK);
-    fcntl(signal_pipe[k], F_SETFD, FD_CLOEXEC);
-  }
-  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2};
-  for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); ++i) {
-    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
-    sigemptyset(&sa.sa_mask);
-    sigaction(sigs[i], &sa, NULL);
-  }
-  return true;
-}
-
-// ---- standard input, a line at a time --------------------------------------------
-
-typedef struct {
-  char buf[4096];
-  size_t len;
-  bool eof;
-} Lines;
-
-// Takes the next complete line into line; with wait, blocks until there is one.
-static bool next_line(Lines *in, char *line, size_t size, bool wait)
-{
-  for (;;) {
-    char *nl = memchr(in->buf, '\n', in->len);
-    if (nl || (in->eof && in->len)) {
-      const size_t n = nl ? (size_t)(nl - in->buf) : in->len;
-      snprintf(line, size, "%.*s", (int)n, in->buf);
-      const size_t used = nl ? n + 1 : n;
-      memmove(in->buf, in->buf + used, in->len - used);
-      in->len -= used;
-      return true;
-    }
-    if (in->eof) {
-      return false;
-    }
-    if (!wait) {
-      struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
-      if (poll(&p, 1, 0) <= 0) {
-        return false;
-      }
-    }
-    if (in->len == sizeof(in->buf)) {
-      in->len = 0;  // a line longer than the buffer: dropped
-    }
-    const ssize_t got = read(STDIN_FILENO, in->buf + in->len, sizeof(in->buf) - in->len);
-    if (got < 0 && errno == EINTR) {
-      continue;
-    }
-    if (got <= 0) {
-      in->eof = true;
-    } else {
-      in->len += (size_t)got;
-    }
-  }
-}
-
-// Asks on the terminal; true for yes. Without a terminal: false, and *no_tty.
-static bool confirm(Lines *in, const char *what, bool yes, bool *no_tty)
-{
-  *no_tty = false;
-  if (yes) {
-    say("%s", what);
-    return true;
-  }
-  if (!isatty(STDIN_FILENO)) {
-    *no_tty = true;
-    return false;
-  }
-  fprintf(stderr, "gainstage run: %s\nSwitch it on? [y/N] ", what);
-  fflush(stderr);
-  char line[64];
-  return next_line(in, line, sizeof(line), true) && (line[0] == 'y' || line[0] == 'Y');
-}
-
 // ---- the running interface -------------------------------------------------------
 
 typedef struct {
@@ -278,9 +184,8 @@ typedef struct {
   size_t n_loaded;
   GsRig rig;
   GsBackend *backend;
-  Lines in;
-  char **names;          // port names and pretty-names, inputs then outputs
-  double *latency;       // per input, then per output (max), then per output (min)
+  GsRunLines in;
+  GsRigPorts ports;
   double start_s;
 } Run;
 
@@ -291,65 +196,6 @@ static double now_s(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-// Port names: inputs in_N (pretty "in N (name)") then return_N; outputs the
-// mixes' NAME_L and NAME_R, then capture_N (pretty: the strip's name).
-static bool make_ports(Run *r, GsBackendConfig *bc, const GsLatency *lat)
-{
-  const GsEngineConfig *ec = &r->session.engine;
-  const unsigned ni = bc->n_inputs, no = bc->n_outputs;
-  r->names = calloc(2u * (ni + no) + 1, sizeof(char *));
-  r->latency = calloc(ni + 2u * no + 1, sizeof(double));
-  if (!r->names || !r->latency) {
-    return false;
-  }
-  char **in_names = r->names, **in_pretty = r->names + ni;
-  char **out_names = r->names + 2 * ni, **out_pretty = r->names + 2 * ni + no;
-  char name[128], pretty[256];
-  const unsigned strips = r->rig.config.live ? ec->n_strips : 0u;
-  for (unsigned i = 0; i < ni; ++i) {
-    if (i < strips) {
-      snprintf(name, sizeof(name), "in_%u", i + 1);
-      snprintf(pretty, sizeof(pretty), "in %u (%s)", i + 1, ec->strips[i].name);
-      r->latency[i] = lat->input;
-    } else {
-      snprintf(name, sizeof(name), "return_%u", i - strips + 1);
-      snprintf(pretty, sizeof(pretty), "return %u", i - strips + 1);
-      r->latency[i] = 0.0;  // a return reaches the mixes at once
-    }
-    if (!(in_names[i] = strdup(name)) || !(in_pretty[i] = strdup(pretty))) {
-      return false;
-    }
-  }
-  for (unsigned o = 0; o < no; ++o) {
-    double max = lat->input, min = lat->input;
-    if (o < 2u * ec->n_mixes) {
-      char mix[100];
-      gs_cli_safe_name(ec->mixes[o / 2].name, mix, sizeof(mix));
-      snprintf(name, sizeof(name), "%s_%c", mix, o % 2 ? 'R' : 'L');
-      snprintf(pretty, sizeof(pretty), "%s %c", ec->mixes[o / 2].name, o % 2 ? 'R' : 'L');
-      min = ec->n_returns ? 0.0 : lat->input;
-      max = ec->n_strips ? lat->input : 0.0;
-    } else {
-      const unsigned s = o - 2u * ec->n_mixes;
-      snprintf(name, sizeof(name), "capture_%u", s + 1);
-      snprintf(pretty, sizeof(pretty), "%s", ec->strips[s].name);
-    }
-    r->latency[ni + o] = max;
-    r->latency[ni + no + o] = min;
-    if (!(out_names[o] = strdup(name)) || !(out_pretty[o] = strdup(pretty))) {
-      return false;
-    }
-  }
-  bc->input_names = (const char *const *)in_names;
-  bc->input_pretty = (const char *const *)in_pretty;
-  bc->output_names = (const char *const *)out_names;
-  bc->output_pretty = (const char *const *)out_pretty;
-  bc->input_latency = r->latency;
-  bc->output_latency = r->latency + ni;
-  bc->output_latency_min = r->latency + ni + no;
-  return true;
-}
-
 static void run_free(Run *r)
 {
   gs_backend_close(r->backend);
@@ -357,11 +203,7 @@ static void run_free(Run *r)
   gs_rig_collect(&r->rig);
   gs_rig_core_free(r->rig.current);
   gs_band_source_free(&r->rig.band);
-  for (size_t i = 0; r->names && r->names[i]; ++i) {
-    free(r->names[i]);
-  }
-  free(r->names);
-  free(r->latency);
+  gs_rig_ports_free(&r->ports);
   for (size_t i = 0; i < r->n_loaded; ++i) {
     gs_session_free(r->loaded[i]);
     free(r->loaded[i]);
@@ -445,7 +287,7 @@ static void load(Run *r, const char *path)
   }
   bool no_tty = false;
   if (gs_run_phantom_diff(r->current, &next, diff, sizeof(diff)) &&
-      !confirm(&r->in, diff, r->o.yes, &no_tty)) {
+      !gs_run_confirm(&r->in, diff, r->o.yes, &no_tty)) {
     say(no_tty ? "load %s: refused: it switches %s; run with --yes to allow it without a terminal"
                : "load %s: refused (%s)",
         path, diff);
@@ -543,12 +385,12 @@ static int loop(Run *r)
 {
   bool stdin_open = true;
   for (;;) {
-    struct pollfd fds[2] = {{.fd = signal_pipe[0], .events = POLLIN},
+    struct pollfd fds[2] = {{.fd = gs_run_signal_fd(), .events = POLLIN},
                             {.fd = STDIN_FILENO, .events = POLLIN}};
     const int got = poll(fds, stdin_open ? 2 : 1, 50);
     if (got > 0 && fds[0].revents) {
       unsigned char sig;
-      while (read(signal_pipe[0], &sig, 1) == 1) {
+      while (gs_run_next_signal(&sig)) {
         if (sig == SIGUSR1) {
           record_start(r);
         } else if (sig == SIGUSR2) {
@@ -561,7 +403,7 @@ static int loop(Run *r)
     }
     if (stdin_open && got > 0 && fds[1].revents) {
       char line[4200];
-      while (next_line(&r->in, line, sizeof(line), false)) {
+      while (gs_run_next_line(&r->in, line, sizeof(line), false)) {
         if (!command(r, line)) {
           return 0;
         }
@@ -611,7 +453,7 @@ static int run_with(Run *r)
   char diff[1024];
   bool no_tty = false;
   if (gs_run_phantom_diff(NULL, &r->session, diff, sizeof(diff)) &&
-      !confirm(&r->in, diff, o->yes, &no_tty)) {
+      !gs_run_confirm(&r->in, diff, o->yes, &no_tty)) {
     return no_tty ? bad("%s: the session switches %s; pass --yes to allow it without a "
                         "terminal", o->session_path, diff)
                   : bad("not started: +48 V was not confirmed");
@@ -650,7 +492,7 @@ static int run_with(Run *r)
     .user = &r->rig,
     .max_block = r->rig.config.max_block,
   };
-  if (!make_ports(r, &bc, &lat)) {
+  if (!gs_rig_ports(&r->rig.config, &lat, &r->ports, &bc)) {
     return bad("out of memory");
   }
   if (gs_backend_open(&bc, &r->backend, &err)) {
@@ -701,7 +543,7 @@ int gs_cli_run(int argc, char **argv)
     free(r);
     return rc;
   }
-  if (!catch_signals()) {
+  if (!gs_run_catch_signals()) {
     free(r);
     return bad("cannot catch signals: %s", strerror(errno));
   }

@@ -22,6 +22,73 @@ unsigned gs_rig_n_outputs(const GsRigConfig *c)
   return 2u * ec->n_mixes + (c->capture_ports ? ec->n_strips : 0u);
 }
 
+bool gs_rig_ports(const GsRigConfig *c, const GsLatency *lat, GsRigPorts *p, GsBackendConfig *bc)
+{
+  const GsEngineConfig *ec = &c->session->engine;
+  const unsigned ni = bc->n_inputs, no = bc->n_outputs;
+  p->names = calloc(2u * (ni + no) + 1, sizeof(char *));
+  p->latency = calloc(ni + 2u * no + 1, sizeof(double));
+  if (!p->names || !p->latency) {
+    return false;
+  }
+  char **in_names = p->names, **in_pretty = p->names + ni;
+  char **out_names = p->names + 2 * ni, **out_pretty = p->names + 2 * ni + no;
+  char name[128], pretty[256];
+  const unsigned strips = c->live ? ec->n_strips : 0u;
+  for (unsigned i = 0; i < ni; ++i) {
+    if (i < strips) {
+      snprintf(name, sizeof(name), "in_%u", i + 1);
+      snprintf(pretty, sizeof(pretty), "in %u (%s)", i + 1, ec->strips[i].name);
+      p->latency[i] = lat->input;
+    } else {
+      snprintf(name, sizeof(name), "return_%u", i - strips + 1);
+      snprintf(pretty, sizeof(pretty), "return %u", i - strips + 1);
+      p->latency[i] = 0.0;  // a return reaches the mixes at once
+    }
+    if (!(in_names[i] = strdup(name)) || !(in_pretty[i] = strdup(pretty))) {
+      return false;
+    }
+  }
+  for (unsigned o = 0; o < no; ++o) {
+    double max = lat->input, min = lat->input;
+    if (o < 2u * ec->n_mixes) {
+      char mix[100];
+      gs_cli_safe_name(ec->mixes[o / 2].name, mix, sizeof(mix));
+      snprintf(name, sizeof(name), "%s_%c", mix, o % 2 ? 'R' : 'L');
+      snprintf(pretty, sizeof(pretty), "%s %c", ec->mixes[o / 2].name, o % 2 ? 'R' : 'L');
+      min = ec->n_returns ? 0.0 : lat->input;
+      max = ec->n_strips ? lat->input : 0.0;
+    } else {
+      const unsigned s = o - 2u * ec->n_mixes;
+      snprintf(name, sizeof(name), "capture_%u", s + 1);
+      snprintf(pretty, sizeof(pretty), "%s", ec->strips[s].name);
+    }
+    p->latency[ni + o] = max;
+    p->latency[ni + no + o] = min;
+    if (!(out_names[o] = strdup(name)) || !(out_pretty[o] = strdup(pretty))) {
+      return false;
+    }
+  }
+  bc->input_names = (const char *const *)in_names;
+  bc->input_pretty = (const char *const *)in_pretty;
+  bc->output_names = (const char *const *)out_names;
+  bc->output_pretty = (const char *const *)out_pretty;
+  bc->input_latency = p->latency;
+  bc->output_latency = p->latency + ni;
+  bc->output_latency_min = p->latency + ni + no;
+  return true;
+}
+
+void gs_rig_ports_free(GsRigPorts *p)
+{
+  for (size_t i = 0; p->names && p->names[i]; ++i) {
+    free(p->names[i]);
+  }
+  free(p->names);
+  free(p->latency);
+  *p = (GsRigPorts){0};
+}
+
 void gs_rig_core_free(GsRigCore *core)
 {
   if (!core) {

@@ -65,6 +65,21 @@ typedef struct {
 unsigned gs_rig_n_inputs(const GsRigConfig *c);
 unsigned gs_rig_n_outputs(const GsRigConfig *c);
 
+typedef struct {
+  char **names;     ///< names and pretty-names, inputs then outputs (NULL-terminated)
+  double *latency;  ///< per input, then per output (max), then per output (min)
+} GsRigPorts;
+
+/// The backend's port names, pretty-names and latencies for this layout:
+/// inputs in_N (pretty "in N (name)") then return_N; outputs each mix's
+/// NAME_L and NAME_R, then capture_N (pretty: the strip's name). Latencies
+/// from lat: a strip's input reaches the outputs lat->input later, a return
+/// at once. Points bc's names and latencies at p (free it after the backend
+/// is closed). False when out of memory. Main thread.
+bool gs_rig_ports(const GsRigConfig *c, const GsLatency *lat, GsRigPorts *p,
+                  GsBackendConfig *bc);
+void gs_rig_ports_free(GsRigPorts *p);
+
 /// Builds a core at rate_hz (err names the session and what failed). Main thread.
 GsStatus gs_rig_core_new(GsRig *rig, double rate_hz, GsRigCore **out, GsError *err);
 void gs_rig_core_free(GsRigCore *core);
