@@ -511,10 +511,7 @@ static void test_recording(void **state)
   int in;
   Probe *p = start_recording(&pid, &in);
   sleep_s(3.0);
-  const char stop[] = "record stop\nquit\n";
-  assert_int_equal(write(in, stop, sizeof(stop) - 1), (ssize_t)sizeof(stop) - 1);
-  const int st = wait_process(pid, 10.0);
-  close(in);
+  const int st = type_and_wait(pid, in, "record stop\nquit\n");
   atomic_store(&p->listening, false);
   const char *err = slurp("stderr.txt");
   print_message("%s", err);
@@ -676,10 +673,8 @@ static void test_load(void **state)
   jack_client_t *c = jack_test_client(server, "check");
   assert_non_null(wait_port(c, "gainstage:capture_2", 5.0));
   jack_client_close(c);
-  const char commands[] = "load louder.yaml\nload tube.yaml\nload padded.yaml\nstatus\nquit\n";
-  assert_int_equal(write(in, commands, sizeof(commands) - 1), (ssize_t)sizeof(commands) - 1);
-  const int st = wait_process(pid, 10.0);
-  close(in);
+  const int st =
+    type_and_wait(pid, in, "load louder.yaml\nload tube.yaml\nload padded.yaml\nstatus\nquit\n");
   const char *err = slurp("stderr.txt");
   print_message("%s", err);
   assert_int_equal(WEXITSTATUS(st), 0);

@@ -36,10 +36,7 @@ static void test_meters(void **state)
   int in = -1;
   const pid_t pid = spawn(dir, argv, "stdout.txt", "stderr.txt", &in);
   sleep_s(1.0);
-  const char commands[] = "status\nquit\n";
-  assert_int_equal(write(in, commands, sizeof(commands) - 1), (ssize_t)sizeof(commands) - 1);
-  const int st = wait_process(pid, 10.0);
-  close(in);
+  const int st = type_and_wait(pid, in, "status\nquit\n");
   print_message("%s", slurp("stderr.txt"));
   const char *out = slurp("stdout.txt");
   print_message("%s", out);
@@ -169,10 +166,7 @@ static void test_phantom_load(void **state)
                     yes ? "off.yaml" : NULL, NULL};
     int in = -1;
     const pid_t pid = spawn(dir, argv, "stdout.txt", "stderr.txt", &in);
-    const char commands[] = "load on.yaml\nstatus\nquit\n";
-    assert_int_equal(write(in, commands, sizeof(commands) - 1), (ssize_t)sizeof(commands) - 1);
-    const int st = wait_process(pid, 10.0);
-    close(in);
+    const int st = type_and_wait(pid, in, "load on.yaml\nstatus\nquit\n");
     const char *err = slurp("stderr.txt");
     print_message("%s", err);
     assert_int_equal(WEXITSTATUS(st), 0);

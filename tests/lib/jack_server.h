@@ -132,6 +132,17 @@ static inline pid_t spawn(const char *folder, char *const *argv, const char *out
   return pid;
 }
 
+/// Types commands on a background command's standard input, closes it, and
+/// waits up to 10 s for the command to end: its wait status (-1: still running).
+static inline int type_and_wait(pid_t pid, int stdin_fd, const char *commands)
+{
+  const size_t n = strlen(commands);
+  const bool typed = write(stdin_fd, commands, n) == (ssize_t)n;
+  const int st = wait_process(pid, 10.0);
+  close(stdin_fd);
+  return typed ? st : -1;
+}
+
 /// Waits up to timeout_s for a port to exist.
 static inline jack_port_t *wait_port(jack_client_t *c, const char *name, double timeout_s)
 {
