@@ -54,6 +54,9 @@ typedef struct {
   // start at (reset by the main thread while the client is inactive).
   jack_nframes_t next_time;
   bool clock_known;
+  // JACK's notification thread's: the frame of the last xrun reported.
+  uint64_t xrun_frame;
+  bool xrun_seen;
   // Two threads post: JACK's notification thread and the main thread (when
   // it reconnects); the queue wants one producer at a time.
   pthread_mutex_t post_lock;
@@ -152,6 +155,14 @@ static int on_process(jack_nframes_t n, void *arg) GS_REALTIME
 static int on_xrun(void *arg)
 {
   JackBackend *j = arg;
+  // JACK reports a stalled cycle once for every period it waited: one xrun
+  // at one frame is one event.
+  const uint64_t frame = atomic_load_explicit(&j->frame, memory_order_relaxed);
+  if (j->xrun_seen && frame == j->xrun_frame) {
+    return 0;
+  }
+  j->xrun_seen = true;
+  j->xrun_frame = frame;
   atomic_fetch_add_explicit(&j->base.xruns, 1, memory_order_relaxed);
   const float late_us = j->client ? jack_get_xrun_delayed_usecs(j->client) : 0.0f;
   char message[96];

@@ -144,6 +144,7 @@ typedef struct {
   float impulse;
   _Atomic int port;          // the player port that plays it
   _Atomic bool pattern;      // play pattern() on both ports instead
+  _Atomic bool stall;        // the player's next cycle takes 30 ms: an xrun
   _Atomic bool listening;
   _Atomic bool restart;      // the listener starts afresh at its next cycle
   uint64_t listen_from;      // frame time of heard[k][0]
@@ -168,6 +169,9 @@ static int play(jack_nframes_t n, void *arg)
   Probe *p = arg;
   const uint64_t t0 = jack_last_frame_time(p->player);
   const uint64_t at = atomic_load(&p->play_at);
+  if (atomic_exchange(&p->stall, false)) {
+    sleep_s(0.03);
+  }
   for (int k = 0; k < 2; ++k) {
     float *x = jack_port_get_buffer(p->out[k], n);
     if (atomic_load(&p->pattern)) {
@@ -659,6 +663,42 @@ static void test_server_restart(void **state)
   assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+// An xrun (a client of the server stalls a cycle) is reported with its time
+// and frame, and the take counts it.
+static void test_xrun(void **state)
+{
+  (void)state;
+  pid_t pid;
+  int in;
+  Probe *p = start_recording(&pid, &in);
+  sleep_s(0.5);
+  atomic_store(&p->stall, true);
+  sleep_s(0.5);
+  const int st = type_and_wait(pid, in, "status\nrecord stop\nquit\n");
+  probe_close(p);
+  const char *err = slurp("stderr.txt");
+  print_message("%s", err);
+  assert_int_equal(WEXITSTATUS(st), 0);
+  const char *hit = strstr(err, "xrun: the cycle was");
+  assert_non_null(hit);
+  const char *line = hit;
+  double t = 0;
+  unsigned long long frame = 0;
+  while (line > err && line[-1] != '\n') {
+    --line;
+  }
+  assert_int_equal(sscanf(line, "gainstage run: %lf s (frame %llu)", &t, &frame), 2);
+  print_message("xrun at %.3f s, frame %llu\n", t, frame);
+  GS_ASSERT_NEAR(t, (double)frame / RATE, 0.001);
+  GS_ASSERT_ABOVE(t, 0.3);
+  assert_null(strstr(hit + 1, "xrun: the cycle"));  // one stall, one line
+  unsigned long long xruns = 0;
+  assert_int_equal(sscanf(strstr(slurp("stdout.txt"), "a block, "), "a block, %llu xruns",
+                          &xruns), 1);
+  assert_int_equal(xruns, 1);
+  assert_non_null(strstr(slurp("stderr.txt"), " 1 xrun;"));  // the take counted it
+}
+
 // Snapshots loaded while running: a gain change applies, and a pad and a
 // high-pass filter; a model change is refused and named.
 static void test_load(void **state)
@@ -752,6 +792,7 @@ int main(int argc, char **argv)
     cmocka_unit_test_setup_teardown(test_server_restart, server_up, server_down),
     cmocka_unit_test_setup_teardown(test_recording, server_up, server_down),
     cmocka_unit_test_setup_teardown(test_killed_mid_take, server_up, server_down),
+    cmocka_unit_test_setup_teardown(test_xrun, server_up, server_down),
     cmocka_unit_test_setup_teardown(test_load, server_up, server_down),
     cmocka_unit_test_setup_teardown(test_bad_input, server_up, server_down),
   };
