@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <string.h>
 
+// 20 log10(16 V / (sqrt(0.6) V x sqrt(2))): the dBu level whose sine peaks at 16 V.
+#define GS_CLEAN_RAIL_DBU 23.29058719264225
+
 static const GsModelDef models[] = {
   {
     .info = {
@@ -15,8 +18,11 @@ static const GsModelDef models[] = {
       .imitates = "a modern transparent interface preamp (Scarlett 4th gen class)",
       .character = "no colour: linear up to the rail, then it clips",
       .gain_min_db = 0.0, .gain_max_db = 66.0, .gain_default_db = 0.0,
-      .ein_dbu_a = -129.0, .rail_dbu = 24.0, .auto_oversample = 1,
-      .drive_dbu = 24.0,
+      // The rail is 16 V peak (+23.3 dBu): a power of two in volts, so the
+      // stage's scaling into its own units and back is exact and a clean
+      // strip at 0 dB passes its input bit for bit (below the rail).
+      .ein_dbu_a = -129.0, .rail_dbu = GS_CLEAN_RAIL_DBU, .auto_oversample = 1,
+      .drive_dbu = GS_CLEAN_RAIL_DBU,
       .thd = {{1000.0, 4.0, 0.001}, {1000.0, 20.0, 0.001}},
       .response_db_20k = 0.0,
     },

@@ -197,6 +197,11 @@ static GsStatus read_source(Owned *o, const GsDocContext *ctx, const GsNode *nod
   const bool mic_unit = kind == GS_SOURCE_MIC;
   const double lo = mic_unit ? 60.0 : -60.0, hi = mic_unit ? 160.0 : 40.0;
   const char *unit = mic_unit ? "dB SPL" : "dBu";
+  // What a full-scale sine in the file, or on the input's port in `run`,
+  // stands for: required with a file, because a file's 0 dBFS means nothing
+  // physical by itself; otherwise the source kind's default.
+  TRY(gs_doc_number(ctx, node, "fullscale", lo, hi, unit, file != NULL, &sc->fullscale_level,
+                    err));
   if (file) {
     const char *name = NULL;
     TRY(gs_doc_string(ctx, node, "file", NULL, true, &name, err));
@@ -207,9 +212,6 @@ static GsStatus read_source(Owned *o, const GsDocContext *ctx, const GsNode *nod
     double channel = 1.0;
     TRY(gs_doc_number(ctx, node, "channel", 1.0, 64.0, "", false, &channel, err));
     in->channel = (unsigned)channel - 1u;
-    // What a full-scale sine in the file stands for: required, because a
-    // file's 0 dBFS means nothing physical by itself.
-    TRY(gs_doc_number(ctx, node, "fullscale", lo, hi, unit, true, &sc->fullscale_level, err));
     return GS_OK;
   }
   if (band) {

@@ -112,6 +112,7 @@ static void source(Writer *w, const GsSessionInput *in)
   if (sc->kind == GS_SOURCE_MIC) {
     key_bool(w, "self_noise", sc->self_noise);
   }
+  key_num(w, "fullscale", sc->fullscale_level);  // a file's, or a port's in `run`
   switch (in->play) {
   case GS_PLAY_FILE: {
     // Absolute, so the snapshot reads the same file wherever it is saved.
@@ -119,7 +120,6 @@ static void source(Writer *w, const GsSessionInput *in)
     key_str(w, "file", abs ? abs : in->file);
     free(abs);
     key_num(w, "channel", in->channel + 1.0);
-    key_num(w, "fullscale", sc->fullscale_level);
     key_bool(w, "loop", sc->loop);
     break;
   }

@@ -335,7 +335,12 @@ static void test_ports(void **state)
       fail();
     }
     assert_int_equal(!!(jack_port_flags(p) & JackPortIsInput), want[i].input);
+    // gainstage sets the pretty-name just after it registers the port.
     char *pretty = pretty_name(p);
+    for (int tries = 0; !pretty && tries < 200; ++tries) {
+      sleep_s(0.01);
+      pretty = pretty_name(p);
+    }
     print_message("%s: pretty-name '%s'\n", want[i].name, pretty ? pretty : "(none)");
     assert_non_null(pretty);
     assert_string_equal(pretty, want[i].pretty);
@@ -419,18 +424,24 @@ static void test_latency_and_timing(void **state)
 
 // ---- recording ------------------------------------------------------------------
 
-// Two armed strips, the second with a safety track 12 dB lower.
+// Two armed strips, the second with a safety track 12 dB lower. Both
+// references (the port's full scale and the converter's) are +23.29 dBu, a
+// sine peaking at 16 V: with the clean model's 16 V rail every scaling on
+// the way is by a power of two, so a clean strip at 0 dB is a wire, and
+// the take must hold the pattern to the bit.
+#define EXACT_REF "23.29058719264225"
 static const char rec_yaml[] =
   "session:\n"
   "  name: live\n"
   "  rate_hz: 48000\n"
   "  bits: 32f\n"
   "  block: 256\n"
-  "  adc_ref_dbu: 18\n"
+  "  adc_ref_dbu: " EXACT_REF "\n"
   "strips:\n"
-  "  - {name: kick, input: line, source: {fullscale: 18}, model: clean, gain_db: 0, armed: true}\n"
-  "  - {name: snare, input: line, source: {fullscale: 18}, model: clean, gain_db: 0, armed: true,\n"
-  "     safety_track: true, safety_db: -12}\n";
+  "  - {name: kick, input: line, source: {fullscale: " EXACT_REF "}, model: clean, gain_db: 0,\n"
+  "     armed: true}\n"
+  "  - {name: snare, input: line, source: {fullscale: " EXACT_REF "}, model: clean, gain_db: 0,\n"
+  "     armed: true, safety_track: true, safety_db: -12}\n";
 
 static const char *const take_files[3] = {"takes/live-001-01-kick.wav",
                                           "takes/live-001-02-snare.wav",
@@ -579,6 +590,23 @@ static void test_recording(void **state)
   print_message("pattern -> capture_1: correlation peaks at %ld frames (input latency %ld)\n",
                 best, input);
   assert_int_equal(best, input);
+  // And to the bit: every sample of both takes, where the listener heard
+  // the same frame, is the pattern played input-latency frames before.
+  long exact = 0, inexact = 0;
+  for (int k = 0; k < 2; ++k) {
+    for (long j = 0; j < n; ++j) {
+      const long i = offset + j;  // the listener's index of file frame j
+      if (i >= input && i < (long)atomic_load(&p->n_heard) && p->valid[i]) {
+        const float want = pattern(p->listen_from + (uint64_t)(i - input), k);
+        exact += x[k][j] == want;
+        inexact += x[k][j] != want;
+      }
+    }
+  }
+  print_message("takes against the pattern: %ld samples equal to the bit, %ld not\n", exact,
+                inexact);
+  assert_int_equal(inexact, 0);
+  GS_ASSERT_ABOVE(exact, 2 * 2.0 * RATE);
   for (int t = 0; t < 3; ++t) {
     free(x[t]);
   }

@@ -458,7 +458,8 @@ static void test_clip_safe(void **state)
   float *l = calloc(n, 4), *r = calloc(n, 4);
   // Quiet, then two bursts 6 dB over full scale (+24 dBu at +18 dBu = 0 dBFS),
   // 1.5 s apart: the release (200 ms) has long finished between them.
-  const double hot = gs_fullscale_volts(24.0), quiet = gs_fullscale_volts(-12.0);
+  // +23 dBu: 5 dB over the converter's full scale, below the clean rail.
+  const double hot = gs_fullscale_volts(23.0), quiet = gs_fullscale_volts(-12.0);
   for (size_t i = 0; i < n; ++i) {
     const bool burst = (i >= 10000 && i < 12000) || (i >= 84000 && i < 85000);
     in[0][i] = in[1][i] = (float)((burst ? hot : quiet) * sin(2.0 * M_PI * 997.0 * (double)i / RATE));
@@ -487,7 +488,7 @@ static void test_clip_safe(void **state)
   assert_int_equal(m0.clips, 0);
   GS_ASSERT_ABOVE(m1.clips, 1000);
   assert_int_equal(acted, 2);
-  GS_ASSERT_NEAR(deepest, -7.0, 0.2);  // 6 dB over, held at -1 dBFS
+  GS_ASSERT_NEAR(deepest, -6.0, 0.2);  // 5 dB over, held at -1 dBFS
   GS_ASSERT_NEAR(20.0 * log10(peak), -1.0, 0.1);
   // Aligned: in the quiet part both captures are the same signal.
   for (size_t i = 5000; i < 5100; ++i) {

@@ -102,6 +102,35 @@ static void test_gain_is_exact_and_pad_is_20_db(void **state)
   gs_preamp_free(p);
 }
 
+// At 0 dB a clean strip is a wire below its rail, to the bit: its unit is
+// 16 V (the rail), so the scaling into the stage and back is by powers of
+// two; and a bank of them too.
+static void test_clean_at_0_db_is_exact(void **state)
+{
+  (void)state;
+  enum { N = 4096 };
+  float x[N], y[N];
+  uint64_t z = 1;
+  for (size_t i = 0; i < N; ++i) {
+    z = z * 6364136223846793005u + 1442695040888963407u;
+    x[i] = (float)((double)(z >> 40) / 16777216.0 - 0.5) * 30.0f;  // +-15 V, below 16 V
+  }
+  GsPreamp *p = sig_strip("clean", 0.0, 0);
+  gs_preamp_process(p, x, y, N);
+  assert_memory_equal(x, y, sizeof(x));
+  gs_preamp_free(p);
+  GsPreampConfig c = gs_preamp_config_default();
+  GsPreampBank *b = NULL;
+  assert_int_equal(gs_preamp_bank_new(&c, 3, &b, NULL), GS_OK);
+  const float *in[3] = {x, x, x};
+  float y1[N], y2[N];
+  float *out[3] = {y, y1, y2};
+  gs_preamp_bank_process(b, in, out, N);
+  assert_memory_equal(x, y, sizeof(x));
+  assert_memory_equal(x, y2, sizeof(x));
+  gs_preamp_bank_free(b);
+}
+
 static void test_polarity(void **state)
 {
   (void)state;
@@ -280,6 +309,7 @@ int main(void)
     cmocka_unit_test(test_validation),
     cmocka_unit_test(test_every_allocation_failure_is_reported),
     cmocka_unit_test(test_gain_is_exact_and_pad_is_20_db),
+    cmocka_unit_test(test_clean_at_0_db_is_exact),
     cmocka_unit_test(test_polarity),
     cmocka_unit_test(test_highpass),
     cmocka_unit_test(test_gain_change_is_click_free),

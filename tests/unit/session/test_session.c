@@ -218,7 +218,7 @@ static void test_defaults_round_trip(void **state)
                      "  - {name: vox, input: mic, phantom: true, source: {mic: condenser-ld, "
                      "self_noise: false}}\n"
                      "  - {name: di, input: instrument}\n"
-                     "  - {name: spare, input: line}\n";
+                     "  - {name: spare, input: line, source: {fullscale: 23.5}}\n";
   GsSession a, b;
   GsError err;
   if (gs_session_parse("/tmp/d.yaml", text, strlen(text), &a, &err)) {
@@ -238,6 +238,9 @@ static void test_defaults_round_trip(void **state)
   assert_int_equal(b.engine.phantom_group, 2);
   assert_true(b.engine.strips[0].phantom);
   assert_int_equal(b.inputs[2].source.gen.kind, GS_GEN_SILENCE);
+  // A port's calibration, without a file, is read and written too.
+  GS_ASSERT_NEAR(a.inputs[2].source.fullscale_level, 23.5, 0.0);
+  GS_ASSERT_NEAR(b.inputs[2].source.fullscale_level, 23.5, 0.0);
   gs_session_free(&a);
   gs_session_free(&b);
   unlink(path);
