@@ -23,4 +23,7 @@ int gs_cli_demo(int argc, char **argv);
 /// gainstage devices [options]
 int gs_cli_devices(int argc, char **argv);
 
+/// gainstage latency [options] [SESSION]
+int gs_cli_latency(int argc, char **argv);
+
 #endif  // GS_CLI_COMMANDS_H

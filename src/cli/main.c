@@ -14,12 +14,30 @@ static const char usage[] =
   "  process [options] IN OUT   run one channel strip over a sound file\n"
   "  render [options] SESSION   play a session through the interface, offline\n"
   "  run [options] SESSION      run a session as a live interface (JACK, ALSA or null)\n"
+  "  latency [options] [SESSION] measure the round trip through a loopback\n"
   "  demo                       record the bundled band (no hardware, no downloads)\n"
   "  models                     list the preamp models\n"
   "  devices                    list the audio devices (JACK, ALSA, null)\n"
   "\n"
   "  gainstage COMMAND --help   options of a command\n"
   "  gainstage --version        the version\n";
+
+static int models(int argc, char **argv)
+{
+  (void)argc;
+  char list[] = "--list-models";
+  char *args[] = {argv[0], list, NULL};
+  return gs_cli_process(2, args);
+}
+
+static const struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+} commands[] = {
+  {"process", gs_cli_process}, {"render", gs_cli_render}, {"run", gs_cli_run},
+  {"latency", gs_cli_latency}, {"demo", gs_cli_demo},     {"models", models},
+  {"devices", gs_cli_devices},
+};
 
 int main(int argc, char **argv)
 {
@@ -32,27 +50,12 @@ int main(int argc, char **argv)
     printf("gainstage %s\n", GS_VERSION);
     return 0;
   }
-  if (!strcmp(argv[1], "devices")) {
-    return gs_cli_devices(argc - 1, argv + 1);
+  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); ++i) {
+    if (!strcmp(argv[1], commands[i].name)) {
+      return commands[i].run(argc - 1, argv + 1);
+    }
   }
-  if (!strcmp(argv[1], "process")) {
-    return gs_cli_process(argc - 1, argv + 1);
-  }
-  if (!strcmp(argv[1], "demo")) {
-    return gs_cli_demo(argc - 1, argv + 1);
-  }
-  if (!strcmp(argv[1], "render")) {
-    return gs_cli_render(argc - 1, argv + 1);
-  }
-  if (!strcmp(argv[1], "run")) {
-    return gs_cli_run(argc - 1, argv + 1);
-  }
-  if (!strcmp(argv[1], "models")) {
-    char list[] = "--list-models";
-    char *args[] = {argv[0], list, NULL};
-    return gs_cli_process(2, args);
-  }
-  fprintf(stderr, "gainstage: unknown command '%s' (commands: process, render, run, demo, models; see --help)\n",
-          argv[1]);
+  fprintf(stderr, "gainstage: unknown command '%s' (commands: process, render, run, latency, "
+                  "demo, models, devices; see --help)\n", argv[1]);
   return 2;
 }

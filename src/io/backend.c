@@ -75,6 +75,16 @@ GsStatus gs_backend_start(GsBackend *b, GsError *err)
   return b->ops->start(b, err);
 }
 
+GsStatus gs_backend_connect(GsBackend *b, bool output, unsigned index, const char *pattern,
+                            GsError *err)
+{
+  if (!b->ops->connect) {
+    return gs_fail(err, GS_ERR_USAGE, "the %s backend has no ports to connect (only jack has)",
+                   gs_backend_kind_name(b->kind));
+  }
+  return b->ops->connect(b, output, index, pattern, err);
+}
+
 void gs_backend_close(GsBackend *b)
 {
   if (b) {

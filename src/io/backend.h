@@ -95,6 +95,17 @@ GsStatus gs_backend_start(GsBackend *b, GsError *err);
 /// NULL is a no-op. Main thread.
 void gs_backend_close(GsBackend *b);
 
+/// JACK: connects gainstage's output port `index` to the first input port
+/// whose name matches the regular expression `pattern` (output true), or the
+/// first output port matching it to gainstage's input port `index` (output
+/// false); a NULL pattern connects gainstage's output `index` to its own
+/// input `index` (a loopback: JACK delays it by one period). GS_ERR_UNKNOWN
+/// naming the pattern when no port matches, GS_ERR_IO when JACK refuses;
+/// GS_ERR_USAGE on a backend without ports to connect. After
+/// gs_backend_start(). Main thread.
+GsStatus gs_backend_connect(GsBackend *b, bool output, unsigned index, const char *pattern,
+                            GsError *err);
+
 /// The rate and block size now in force.
 double gs_backend_rate(const GsBackend *b);
 uint32_t gs_backend_block(const GsBackend *b);

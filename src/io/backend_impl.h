@@ -18,6 +18,9 @@ typedef struct {
   void (*close)(GsBackend *b);
   /// Backend-specific work at each poll (JACK: reconnection); may be NULL.
   void (*poll)(GsBackend *b);
+  /// gs_backend_connect(); NULL where ports cannot be connected.
+  GsStatus (*connect)(GsBackend *b, bool output, unsigned index, const char *pattern,
+                      GsError *err);
 } GsBackendOps;
 
 /// The part every backend's own struct begins with.

@@ -7,6 +7,7 @@
 
 #include "error.h"
 
+#include <errno.h>
 #include <jack/jack.h>
 #include <jack/metadata.h>
 #include <jack/statistics.h>
@@ -338,6 +339,41 @@ static void connect_ports(JackBackend *j)
   }
 }
 
+static GsStatus jack_connect_one(GsBackend *b, bool output, unsigned index, const char *pattern,
+                                 GsError *err)
+{
+  JackBackend *j = (JackBackend *)b;
+  if (!j->client || index >= (output ? j->n_out : j->n_in) ||
+      (!pattern && index >= (output ? j->n_in : j->n_out))) {
+    return gs_fail(err, GS_ERR_RANGE, "no %s port %u to connect", output ? "output" : "input",
+                   index + 1);
+  }
+  const char *ours = jack_port_name(output ? j->out_port[index] : j->in_port[index]);
+  const char *other = NULL;
+  const char **theirs = NULL;
+  if (!pattern) {
+    other = jack_port_name(output ? j->in_port[index] : j->out_port[index]);
+  } else {
+    theirs = jack_get_ports(j->client, pattern, JACK_DEFAULT_AUDIO_TYPE,
+                            output ? JackPortIsInput : JackPortIsOutput);
+    if (!theirs || !theirs[0]) {
+      jack_free(theirs);
+      return gs_fail(err, GS_ERR_UNKNOWN, "JACK server '%s': no %s port matches '%s' (jack_lsp "
+                     "lists them)", server_label(j), output ? "input" : "output", pattern);
+    }
+    other = theirs[0];
+  }
+  const char *from = output ? ours : other, *to = output ? other : ours;
+  const int rc = jack_connect(j->client, from, to);
+  GsStatus st = GS_OK;
+  if (rc && rc != EEXIST) {
+    st = gs_fail(err, GS_ERR_IO, "JACK server '%s': cannot connect %s to %s", server_label(j),
+                 from, to);
+  }
+  jack_free(theirs);
+  return st;
+}
+
 static GsStatus jack_start(GsBackend *b, GsError *err)
 {
   JackBackend *j = (JackBackend *)b;
@@ -429,6 +465,7 @@ static const GsBackendOps jack_ops = {
   .start = jack_start,
   .close = jack_close,
   .poll = jack_poll,
+  .connect = jack_connect_one,
 };
 
 static char *copy(const char *s)
