@@ -127,7 +127,7 @@ static Load run_load(double rate, double seconds, bool full)
   gs_engine_free(e);
   // The first half second warms caches and faults pages in: a live engine
   // has run long before it records.
-  const unsigned long warm = (unsigned long)(0.5 * rate / BLOCK);
+  const unsigned long warm = (unsigned long)(0.5 * rate / (double)BLOCK);
   double *timed = cost + warm;
   const unsigned long n_timed = blocks - warm;
   double timed_s = 0.0;
@@ -146,7 +146,7 @@ int main(void)
   // As an audio thread runs: first in line for the core, when allowed.
   const struct sched_param fifo = {.sched_priority = 10};
   const bool realtime = sched_setscheduler(0, SCHED_FIFO, &fifo) == 0;
-  const double rate = 48000.0, seconds = 10.0, period_s = BLOCK / rate;
+  const double rate = 48000.0, seconds = 10.0, period_s = (double)BLOCK / rate;
   const double t0 = now_s();
   const Load plain = run_load(rate, seconds, false);
   const double wall = now_s() - t0;
