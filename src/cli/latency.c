@@ -5,6 +5,7 @@
 // result in a session so recordings line up with playback.
 
 #include "cli/commands.h"
+#include "cli/say.h"
 #include "dsp/delay_estimate.h"
 #include "gainstage/session.h"
 #include "io/backend.h"
@@ -18,11 +19,13 @@
 #include <string.h>
 #include <time.h>
 
-#define EXIT_BAD_INPUT 2
 #define PROBE_S 0.5    // the burst: half a second of noise
 #define LEAD_S 0.1     // silence before it, so the loop has settled
 #define LISTEN_S 1.5   // what is recorded after the burst starts: the longest round trip
 #define TIMEOUT_S 10.0 // give up when the backend has not run the probe by then
+
+// One line on stderr, "gainstage latency: ..."; bad() returns the bad-input status.
+#define bad(...) gs_cli_bad("latency", __VA_ARGS__)
 
 static const char usage[] =
   "usage: gainstage latency [options] [SESSION]\n"
@@ -47,18 +50,6 @@ static const char usage[] =
   "  -h, --help            show this help\n"
   "\n"
   "Exit status: 0 measured, 1 nothing came back (check the loopback), 2 bad input.\n";
-
-static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int bad(const char *fmt, ...)
-{
-  va_list args;
-  va_start(args, fmt);
-  fputs("gainstage latency: ", stderr);
-  vfprintf(stderr, fmt, args);
-  fputc('\n', stderr);
-  va_end(args);
-  return EXIT_BAD_INPUT;
-}
 
 typedef struct {
   const char *backend, *server, *client, *send, *ret, *device, *session;

@@ -2,6 +2,7 @@
 // gainstage process: one channel strip over a sound file.
 
 #include "cli/commands.h"
+#include "cli/say.h"
 #include "cli/interrupt.h"
 #include "cli/progress.h"
 #include "cli/report.h"
@@ -24,9 +25,11 @@
 
 #define BLOCK 4096
 #define MAX_CHANNELS 64
-#define EXIT_BAD_INPUT 2
 #define EXIT_FAILURE_IO 1
 #define PROGRESS_MIN_S 5.0  // inputs shorter than this finish before a bar helps
+
+// One line on stderr, "gainstage process: ..."; bad() returns the bad-input status.
+#define bad(...) gs_cli_bad("process", __VA_ARGS__)
 
 static const char usage[] =
   "usage: gainstage process [options] IN OUT\n"
@@ -71,18 +74,6 @@ typedef struct {
   const char *format;
   uint64_t seed;
 } Options;
-
-static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int bad(const char *fmt, ...)
-{
-  va_list args;
-  va_start(args, fmt);
-  fputs("gainstage process: ", stderr);
-  vfprintf(stderr, fmt, args);
-  fputc('\n', stderr);
-  va_end(args);
-  return EXIT_BAD_INPUT;
-}
 
 static bool parse_number(const char *opt, const char *text, double *out)
 {
@@ -174,7 +165,7 @@ static int parse_options(Options *o, int argc, char **argv)
   while ((c = getopt_long(argc, argv, ":m:g:qh", long_options, NULL)) != -1) {
     switch (c) {
     case 'm': o->model = optarg; break;
-    case 'g': if (!parse_gains(o, optarg)) return EXIT_BAD_INPUT; break;
+    case 'g': if (!parse_gains(o, optarg)) return GS_CLI_BAD_INPUT; break;
     case OPT_PAD: o->pad = true; break;
     case OPT_POLARITY: o->invert = true; break;
     case OPT_NOISE: o->noise = true; break;
@@ -183,17 +174,17 @@ static int parse_options(Options *o, int argc, char **argv)
     case 'q': o->quiet = true; break;
     case OPT_LIST_MODELS: o->list_models = true; break;
     case 'h': fputs(usage, stdout); return 0;
-    case OPT_HPF: if (!parse_number("--hpf", optarg, &o->hpf_hz)) return EXIT_BAD_INPUT; break;
-    case OPT_BASS: if (!parse_number("--bass", optarg, &o->bass_db)) return EXIT_BAD_INPUT; break;
-    case OPT_MID: if (!parse_number("--mid", optarg, &o->mid_db)) return EXIT_BAD_INPUT; break;
+    case OPT_HPF: if (!parse_number("--hpf", optarg, &o->hpf_hz)) return GS_CLI_BAD_INPUT; break;
+    case OPT_BASS: if (!parse_number("--bass", optarg, &o->bass_db)) return GS_CLI_BAD_INPUT; break;
+    case OPT_MID: if (!parse_number("--mid", optarg, &o->mid_db)) return GS_CLI_BAD_INPUT; break;
     case OPT_TREBLE:
-      if (!parse_number("--treble", optarg, &o->treble_db)) return EXIT_BAD_INPUT;
+      if (!parse_number("--treble", optarg, &o->treble_db)) return GS_CLI_BAD_INPUT;
       break;
     case OPT_INPUT_REF:
-      if (!parse_number("--input-ref", optarg, &o->input_ref_dbu)) return EXIT_BAD_INPUT;
+      if (!parse_number("--input-ref", optarg, &o->input_ref_dbu)) return GS_CLI_BAD_INPUT;
       break;
     case OPT_OUTPUT_REF:
-      if (!parse_number("--output-ref", optarg, &o->output_ref_dbu)) return EXIT_BAD_INPUT;
+      if (!parse_number("--output-ref", optarg, &o->output_ref_dbu)) return GS_CLI_BAD_INPUT;
       o->output_ref_set = true;
       break;
     case OPT_SEED: {

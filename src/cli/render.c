@@ -5,6 +5,7 @@
 
 #include "cli/band_source.h"
 #include "cli/commands.h"
+#include "cli/say.h"
 #include "cli/interrupt.h"
 #include "cli/progress.h"
 #include "cli/render_html.h"
@@ -29,8 +30,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define EXIT_BAD_INPUT 2
 #define DEFAULT_SECONDS 10.0  // a session of generators only
+
+// One line on stderr, "gainstage render: ..."; bad() returns the bad-input status.
+#define bad(...) gs_cli_bad("render", __VA_ARGS__)
 
 static const char usage[] =
   "usage: gainstage render [options] SESSION\n"
@@ -50,18 +53,6 @@ static const char usage[] =
   "\n"
   "Exit status: 0 on success, 2 for a bad session or arguments, 1 when writing fails.\n"
   "Each file appears only when it is complete.\n";
-
-static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int bad(const char *fmt, ...)
-{
-  va_list args;
-  va_start(args, fmt);
-  fputs("gainstage render: ", stderr);
-  vfprintf(stderr, fmt, args);
-  fputc('\n', stderr);
-  va_end(args);
-  return EXIT_BAD_INPUT;
-}
 
 typedef struct {
   const char *session_path;

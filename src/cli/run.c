@@ -4,6 +4,7 @@
 // standard input and signals.
 
 #include "cli/commands.h"
+#include "cli/say.h"
 #include "cli/run_input.h"
 #include "cli/run_rig.h"
 #include "cli/run_state.h"
@@ -26,8 +27,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXIT_BAD_INPUT 2
 #define JACK_MAX_BLOCK 8192  // the largest buffer a JACK server runs with
+
+// One line on stderr, "gainstage run: ..."; bad() returns the bad-input status.
+#define bad(...) gs_cli_bad("run", __VA_ARGS__)
+#define say(...) gs_cli_say("run", __VA_ARGS__)
 
 static const char usage[] =
   "usage: gainstage run [options] SESSION\n"
@@ -53,33 +57,6 @@ static const char usage[] =
   "\n"
   "Exit status: 0 when stopped, 2 for a bad session, argument, server, device or\n"
   "folder, 1 when something fails while running. docs/live.md has the details.\n";
-
-static void vsay(const char *fmt, va_list args)
-{
-  fputs("gainstage run: ", stderr);
-  vfprintf(stderr, fmt, args);
-  fputc('\n', stderr);
-}
-
-// One line on stderr; returns the exit status for bad input.
-static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int bad(const char *fmt, ...)
-{
-  va_list args;
-  va_start(args, fmt);
-  vsay(fmt, args);
-  va_end(args);
-  return EXIT_BAD_INPUT;
-}
-
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-  va_list args;
-  va_start(args, fmt);
-  vsay(fmt, args);
-  va_end(args);
-}
 
 typedef struct {
   const char *session_path;

@@ -395,6 +395,14 @@ static void close_client(JackBackend *j)
     if (j->active) {
       jack_deactivate(j->client);
     }
+    // The server keeps metadata after a client has gone, and a later port
+    // may get the same UUID: take the pretty-names with us.
+    for (unsigned i = 0; !atomic_load(&j->gone) && i < j->n_in + j->n_out; ++i) {
+      jack_port_t *port = i < j->n_in ? j->in_port[i] : j->out_port[i - j->n_in];
+      if (port) {
+        jack_remove_properties(j->client, jack_port_uuid(port));
+      }
+    }
     jack_client_close(j->client);
     j->client = NULL;
   }
