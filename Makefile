@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: ISC
 # Convenience wrapper around scripts/install-deps and meson.
 #   make        install missing packages, build
-#   make demo   build and run the demo
+#   make demo   build and run the demo (LIVE=1: the same band live on the null clock)
 #   make check  build (normal, ASan+UBSan, RealtimeSanitizer) and run every test
 #   make bench  run the benchmarks (JSON on stdout)
 
@@ -20,7 +20,7 @@ build: deps
 	@ninja -C $(BUILD)
 
 demo: build
-	@./scripts/demo $(BUILD)
+	@./scripts/demo $(BUILD) $(if $(LIVE),--live)
 
 check: deps
 	@./scripts/check
