@@ -41,6 +41,7 @@ typedef struct {
 typedef struct {
   const char *headphones;  ///< a catalogue name (headphones.h), or NULL
   double amp_volume_db;    ///< the headphone amp's volume
+  bool armed;              ///< `run` records the mix as a stereo track
 } GsSessionOutput;
 
 /// A loaded session. Every string points into memory the session owns.

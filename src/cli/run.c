@@ -51,6 +51,8 @@ static const char usage[] =
   "                        alsa); session: the session's own sources (default for null)\n"
   "      --record          start recording at once\n"
   "      --duration S      stop after S seconds\n"
+  "      --preroll S       a take keeps the S seconds before record is pressed (0 to 60,\n"
+  "                        default 2)\n"
   "      --out DIR         folder for the takes (default: the current folder)\n"
   "      --yes             switch +48 V on without asking\n"
   "  -h, --help            show this help\n"
@@ -67,6 +69,7 @@ typedef struct {
   int sources;  // -1: the backend's default, 0: session, 1: ports
   bool record, yes;
   double duration_s;
+  double preroll_s;  // what a take keeps from before record was pressed
 } Options;
 
 static bool parse_number(const char *text, double lo, double hi, double *out)
@@ -80,7 +83,7 @@ static bool parse_number(const char *text, double lo, double hi, double *out)
 static int parse_options(Options *o, int argc, char **argv)
 {
   enum { BACKEND = 256, SERVER, CLIENT, DEVICE, PERIOD, PERIODS, CONNECT, SOURCES, RECORD,
-         DURATION, OUT, YES };
+         DURATION, OUT, YES, PREROLL };
   static const struct option opts[] = {
     {"backend", required_argument, NULL, BACKEND}, {"server", required_argument, NULL, SERVER},
     {"client-name", required_argument, NULL, CLIENT},
@@ -90,9 +93,10 @@ static int parse_options(Options *o, int argc, char **argv)
     {"sources", required_argument, NULL, SOURCES}, {"record", no_argument, NULL, RECORD},
     {"duration", required_argument, NULL, DURATION}, {"out", required_argument, NULL, OUT},
     {"yes", no_argument, NULL, YES},               {"help", no_argument, NULL, 'h'},
+    {"preroll", required_argument, NULL, PREROLL},
     {NULL, 0, NULL, 0},
   };
-  *o = (Options){.backend = GS_BACKEND_JACK, .sources = -1};
+  *o = (Options){.backend = GS_BACKEND_JACK, .sources = -1, .preroll_s = 2.0};
   opterr = 0;
   optind = 1;
   int c;
@@ -133,6 +137,11 @@ static int parse_options(Options *o, int argc, char **argv)
     case DURATION:
       if (!parse_number(optarg, 0.001, 1e7, &o->duration_s)) {
         return bad("--duration %s: expected a time in seconds above 0", optarg);
+      }
+      break;
+    case PREROLL:
+      if (!parse_number(optarg, 0.0, 60.0, &o->preroll_s)) {
+        return bad("--preroll %s: expected 0 to 60 seconds", optarg);
       }
       break;
     case 'h': fputs(usage, stdout); return 0;
@@ -415,6 +424,9 @@ static int run_with(Run *r)
   for (unsigned i = 0; i < ec->n_strips; ++i) {
     armed = armed || r->session.inputs[i].armed;
   }
+  for (unsigned m = 0; m < ec->n_mixes; ++m) {
+    armed = armed || r->session.outputs[m].armed;
+  }
   const char *folder = o->out_dir ? o->out_dir : ".";
   if (armed || o->out_dir) {
     struct stat st;
@@ -445,6 +457,7 @@ static int run_with(Run *r)
                  : o->period                   ? o->period
                                                : ec->max_block,
     .record_folder = armed ? folder : NULL,
+    .preroll_s = o->preroll_s,
   };
   // The latency the ports report comes from an engine at the session's rate
   // (the latency of a preamp in samples does not depend on the rate).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: ISC
-// Recording in `gainstage run`: armed strips and safety tracks into the
-// recorder.
+// Recording in `gainstage run`: armed strips, their safety tracks and armed
+// mixes (stereo) into the recorder.
 
 #include "cli/run_record.h"
 
@@ -16,8 +16,9 @@ struct GsRunRecord {
   GsRecorder *recorder;
   unsigned n_tracks;
   unsigned n_channels;
-  unsigned *strip;          // per channel: the strip it records
+  unsigned *strip;          // per channel: the strip it records, or the mix channel
   bool *safety;             // per channel: its safety track rather than its capture
+  bool *mix;                // per channel: a mix's left or right (strip: 2 m or 2 m + 1)
   const float **channels;   // per channel, filled each block by the audio thread
   float *zeros;             // max_block of silence
   uint32_t max_block;
@@ -33,6 +34,7 @@ void gs_run_record_free(GsRunRecord *r)
   gs_recorder_free(r->recorder);
   free(r->strip);
   free(r->safety);
+  free(r->mix);
   free(r->channels);
   free(r->zeros);
   free(r->names);
@@ -41,20 +43,24 @@ void gs_run_record_free(GsRunRecord *r)
 }
 
 GsStatus gs_run_record_new(const GsSession *s, const GsEngine *engine, double rate_hz,
-                           uint32_t max_block, const char *folder, GsRunRecord **out,
-                           GsError *err)
+                           uint32_t max_block, const char *folder, double preroll_s,
+                           GsRunRecord **out, GsError *err)
 {
   *out = NULL;
   const GsEngineConfig *ec = &s->engine;
-  unsigned n = 0;
+  unsigned n = 0;  // channels
   for (unsigned i = 0; i < ec->n_strips; ++i) {
     n += s->inputs[i].armed ? (ec->strips[i].safety_db != 0.0 ? 2u : 1u) : 0u;
+  }
+  for (unsigned m = 0; m < ec->n_mixes; ++m) {
+    n += s->outputs[m].armed ? 2u : 0u;
   }
   if (n == 0) {
     return GS_OK;
   }
   GsRunRecord *r = calloc(1, sizeof(*r));
   if (!r || !(r->strip = calloc(n, sizeof(unsigned))) || !(r->safety = calloc(n, sizeof(bool))) ||
+      !(r->mix = calloc(n, sizeof(bool))) ||
       !(r->channels = calloc(n, sizeof(float *))) || !(r->names = calloc(n, sizeof(*r->names))) ||
       !(r->tracks = calloc(n, sizeof(GsRecTrack))) ||
       !(r->zeros = calloc(max_block, sizeof(float)))) {
@@ -78,6 +84,20 @@ GsStatus gs_run_record_new(const GsSession *s, const GsEngine *engine, double ra
     }
   }
   r->n_channels = r->n_tracks;
+  for (unsigned m = 0; m < ec->n_mixes; ++m) {
+    if (!s->outputs[m].armed) {
+      continue;
+    }
+    char name[128];
+    gs_cli_safe_name(ec->mixes[m].name, name, sizeof(name));
+    snprintf(r->names[r->n_tracks], sizeof(r->names[0]), "mix-%s", name);
+    r->tracks[r->n_tracks] = (GsRecTrack){.name = r->names[r->n_tracks], .channels = 2};
+    ++r->n_tracks;
+    for (unsigned side = 0; side < 2; ++side) {
+      r->strip[r->n_channels] = 2u * m + side;
+      r->mix[r->n_channels++] = true;
+    }
+  }
   r->max_block = max_block;
   char description[256];
   snprintf(description, sizeof(description), "gainstage run: %.200s", s->name);
@@ -88,12 +108,13 @@ GsStatus gs_run_record_new(const GsSession *s, const GsEngine *engine, double ra
     .rate_hz = rate_hz,
     .bits = s->bits,
     .format = GS_REC_WAV,
-    .preroll_s = 0.0,
+    .preroll_s = preroll_s,
     .max_block = max_block,
     .n_tracks = r->n_tracks,
     .tracks = r->tracks,
     .description = description,
-    .latency_samples = lat.round_trip,
+    // What `gainstage latency` measured, or else the engine's estimate.
+    .latency_samples = s->latency_samples >= 0.0 ? s->latency_samples : lat.round_trip,
   };
   const GsStatus st = gs_recorder_new(&rc, &r->recorder, err);
   if (st) {
@@ -104,9 +125,14 @@ GsStatus gs_run_record_new(const GsSession *s, const GsEngine *engine, double ra
   return GS_OK;
 }
 
-void gs_run_record_push(GsRunRecord *r, const GsEngine *engine, float *const *cap, uint32_t n)
+void gs_run_record_push(GsRunRecord *r, const GsEngine *engine, float *const *cap,
+                        float *const *mix, uint32_t n)
 {
   for (unsigned c = 0; c < r->n_channels; ++c) {
+    if (r->mix[c]) {
+      r->channels[c] = mix[r->strip[c]];
+      continue;
+    }
     const float *safety = r->safety[c] ? gs_engine_safety(engine, r->strip[c]) : NULL;
     r->channels[c] = safety ? safety : cap[r->strip[c]];
   }

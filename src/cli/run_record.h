@@ -17,19 +17,20 @@
 
 typedef struct GsRunRecord GsRunRecord;
 
-/// A recorder for session's armed strips at rate_hz into folder, or *out =
-/// NULL when nothing is armed. err names the folder and what would work.
-/// Main thread.
+/// A recorder for session's armed strips (with their safety tracks) and
+/// armed mixes (stereo) at rate_hz into folder, keeping preroll_s before
+/// record is pressed (negative: the recorder's 2 s), or *out = NULL when
+/// nothing is armed. err names the folder and what would work. Main thread.
 GsStatus gs_run_record_new(const GsSession *session, const GsEngine *engine, double rate_hz,
-                           uint32_t max_block, const char *folder, GsRunRecord **out,
-                           GsError *err);
+                           uint32_t max_block, const char *folder, double preroll_s,
+                           GsRunRecord **out, GsError *err);
 /// Stops any take; NULL is a no-op. Main thread.
 void gs_run_record_free(GsRunRecord *rec);
 
 /// The audio thread's call every block, after gs_engine_process(): cap holds
-/// every strip's capture. Real-time safe.
+/// every strip's capture, mix every mix's left and right. Real-time safe.
 void gs_run_record_push(GsRunRecord *rec, const GsEngine *engine, float *const *cap,
-                        uint32_t n) GS_REALTIME;
+                        float *const *mix, uint32_t n) GS_REALTIME;
 /// n frames of silence on every track: cycles the audio thread missed, so
 /// the take keeps time with the server's clock. Real-time safe.
 void gs_run_record_push_silence(GsRunRecord *rec, uint32_t n) GS_REALTIME;

@@ -172,7 +172,8 @@ GsStatus gs_rig_core_new(GsRig *rig, double rate_hz, GsRigCore **out, GsError *e
   ec.max_block = block;
   GsStatus st = gs_engine_new(&ec, &core->engine, err);
   if (!st && c->record_folder) {
-    st = gs_run_record_new(s, core->engine, rate_hz, block, c->record_folder, &core->record, err);
+    st = gs_run_record_new(s, core->engine, rate_hz, block, c->record_folder, c->preroll_s,
+                           &core->record, err);
   }
   if (st) {
     gs_rig_core_free(core);
@@ -230,7 +231,7 @@ void gs_rig_process(void *user, const float *const *in, float *const *out, uint3
       rig->xruns_seen = xruns;
       gs_run_record_note_xrun(core->record, frame);
     }
-    gs_run_record_push(core->record, core->engine, core->cap, n);
+    gs_run_record_push(core->record, core->engine, core->cap, core->mix, n);
   }
   rig->frames_known = true;
   rig->next_frame = frame + n;

@@ -46,6 +46,7 @@ typedef struct {
   bool capture_ports;     ///< the backend's outputs after the mixes carry each strip's capture
   uint32_t max_block;
   const char *record_folder;  ///< NULL: no recorder
+  double preroll_s;           ///< kept before record is pressed
 } GsRigConfig;
 
 typedef struct {

@@ -38,6 +38,7 @@ static const char *const source_keys[] = {
   "freq_hz", "start_hz", "end_hz", "duration_s", "tempo_bpm", "seed", "band", "self_noise",
   "cable_pf", NULL};
 static const char *const mix_keys[] = {"name", "volume_db", "mute", "mono", "dim", "dim_db",
+                                       "armed",
                                        "sends", "headphones", "amp_volume_db", NULL};
 static const char *const send_keys[] = {"strip", "return", "level_db", "pan", "mute", "solo",
                                         NULL};
@@ -348,6 +349,7 @@ static GsStatus read_mix(Owned *o, const GsDoc *doc, const GsNode *node, unsigne
   TRY(gs_doc_bool(&ctx, node, "mute", &mc->mute, err));
   TRY(gs_doc_bool(&ctx, node, "mono", &mc->mono, err));
   TRY(gs_doc_bool(&ctx, node, "dim", &mc->dim, err));
+  TRY(gs_doc_bool(&ctx, node, "armed", &output->armed, err));
   const char *phones[16] = {0};
   for (size_t i = 0; i < gs_headphones_count() && i < 15; ++i) {
     phones[i] = gs_headphones_info(i)->name;

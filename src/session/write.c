@@ -186,6 +186,9 @@ static void mix(Writer *w, const GsSession *s, unsigned m)
   key_bool(w, "mono", mc->mono);
   key_bool(w, "dim", mc->dim);
   key_num(w, "dim_db", mc->dim_db);
+  if (s->outputs && s->outputs[m].armed) {
+    key_bool(w, "armed", true);
+  }
   if (s->outputs && s->outputs[m].headphones) {
     key_str(w, "headphones", s->outputs[m].headphones);
     key_num(w, "amp_volume_db", s->outputs[m].amp_volume_db);

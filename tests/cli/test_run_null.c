@@ -18,13 +18,17 @@ static const char session_yaml[] =
   "session: {name: tone, rate_hz: 48000, bits: 24, block: 256, adc_ref_dbu: 18}\n"
   "strips:\n"
   "  - {name: synth, input: line, model: clean, gain_db: 0, armed: %s,\n"
-  "     source: {generator: sine, level: 4, freq_hz: 1000}}\n";
+  "     source: {generator: sine, level: 4, freq_hz: 1000}}\n"
+  "mixes:\n"
+  "  - name: monitors\n"
+  "    armed: %s\n"
+  "    sends: [{strip: synth, level_db: 0, pan: 0}]\n";
 
 static void write_session(bool armed)
 {
   FILE *f = fopen(path("tone.yaml"), "w");
   assert_non_null(f);
-  fprintf(f, session_yaml, armed ? "true" : "false");
+  fprintf(f, session_yaml, armed ? "true" : "false", armed ? "true" : "false");
   fclose(f);
 }
 
@@ -68,7 +72,9 @@ static void test_duration(void **state)
   GS_ASSERT_BELOW(took, 2.0);
 }
 
-// SIGUSR1 starts a take, SIGUSR2 ends it: one file of about the time between.
+// SIGUSR1 starts a take, SIGUSR2 ends it: the strip's file and the armed
+// mix's (stereo) hold the time between and the half second of pre-roll
+// before it, the same frames each.
 static void test_signals_record(void **state)
 {
   (void)state;
@@ -76,9 +82,10 @@ static void test_signals_record(void **state)
   char cmd[600];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s/takes' && mkdir '%s/takes'", dir, dir);
   assert_int_equal(system(cmd), 0);
-  char *argv[] = {gainstage, "run", "--backend", "null", "--out", "takes", "tone.yaml", NULL};
+  char *argv[] = {gainstage, "run",   "--backend", "null",      "--out",
+                  "takes",   "--preroll", "0.5",   "tone.yaml", NULL};
   const pid_t pid = spawn(dir, argv, "stdout.txt", "stderr.txt", NULL);
-  sleep_s(0.5);
+  sleep_s(1.0);
   kill(pid, SIGUSR1);
   sleep_s(1.5);
   kill(pid, SIGUSR2);
@@ -87,12 +94,24 @@ static void test_signals_record(void **state)
   const char *err = slurp("stderr.txt");
   print_message("%s", err);
   assert_int_equal(WEXITSTATUS(st), 0);
-  assert_non_null(strstr(err, "recording 1 track into takes"));
-  assert_non_null(strstr(err, "take 1: 1 track"));
-  SF_INFO info;
+  assert_non_null(strstr(err, "recording 2 tracks into takes"));
+  assert_non_null(strstr(err, "take 1: 2 tracks"));
+  SF_INFO info, mix_info;
   float *x = read_audio("takes/tone-001-01-synth.wav", &info);
-  print_message("take: %.3f s\n", (double)info.frames / 48000.0);
-  GS_ASSERT_NEAR((double)info.frames / 48000.0, 1.5, 0.2);
+  float *mix = read_audio("takes/tone-001-mix-monitors.wav", &mix_info);
+  print_message("take: %.3f s (1.5 s recorded, 0.5 s of pre-roll)\n",
+                (double)info.frames / 48000.0);
+  GS_ASSERT_NEAR((double)info.frames / 48000.0, 2.0, 0.2);
+  assert_int_equal(mix_info.channels, 2);
+  assert_int_equal(mix_info.frames, info.frames);
+  // Centred at 0 dB: each side carries the strip 3 dB down (constant power).
+  double worst = 0.0;
+  for (sf_count_t i = 0; i < info.frames; ++i) {
+    worst = fmax(worst, fabs(mix[2 * i] - x[i] * M_SQRT1_2));
+  }
+  print_message("mix left against the strip - 3 dB: worst %.2g\n", worst);
+  GS_ASSERT_BELOW(worst, 1e-4);
+  free(mix);
   double sum = 0;
   for (sf_count_t i = 0; i < info.frames; ++i) {
     sum += (double)x[i] * x[i];

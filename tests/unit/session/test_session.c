@@ -158,6 +158,7 @@ static void test_write_and_read_back(void **state)
   strips[2].safety_db = -15.0;
   GS_ASSERT_NEAR(a.latency_samples, -1.0, 0.0);  // not measured
   a.latency_samples = 1056.25;
+  a.outputs[0].armed = true;
   char path[] = "/tmp/gs-snapshot-XXXXXX";
   const int fd = mkstemp(path);
   assert_true(fd >= 0);
@@ -175,6 +176,8 @@ static void test_write_and_read_back(void **state)
   assert_int_equal(b.n_sends, a.n_sends);
   GS_ASSERT_NEAR(b.rate_hz, a.rate_hz, 0.0);
   GS_ASSERT_NEAR(b.latency_samples, 1056.25, 0.0);
+  assert_true(b.outputs[0].armed);
+  assert_false(b.outputs[1].armed);
   assert_int_equal(b.bits, a.bits);
   for (unsigned i = 0; i < a.engine.n_strips; ++i) {
     const GsStripConfig *x = &a.engine.strips[i], *y = &b.engine.strips[i];
