@@ -7,6 +7,7 @@
 #include "cli/session_sources.h"
 #include "io/recorder.h"
 
+#include <jansson.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,30 @@ void gs_run_record_free(GsRunRecord *r)
   free(r->names);
   free(r->tracks);
   free(r);
+}
+
+// Every strip's settings and the converters', as JSON, for the take log
+// (free it).
+static char *settings_json(const GsSession *s)
+{
+  const GsEngineConfig *ec = &s->engine;
+  json_t *strips = json_array();
+  for (unsigned i = 0; i < ec->n_strips; ++i) {
+    const GsStripConfig *sc = &ec->strips[i];
+    json_array_append_new(
+      strips,
+      json_pack("{s:i, s:s, s:s, s:s, s:f, s:b, s:b, s:f, s:b, s:b, s:b, s:f, s:b}", "strip",
+                (int)i + 1, "name", sc->name ? sc->name : "", "input",
+                gs_input_type_name(sc->type), "model", sc->preamp.model, "gain_db",
+                sc->preamp.gain_db, "pad", sc->preamp.pad, "phantom", sc->phantom, "hpf_hz",
+                sc->preamp.hpf_hz, "polarity", sc->preamp.invert, "mute", sc->mute, "clip_safe",
+                sc->clip_safe, "safety_db", sc->safety_db, "armed", s->inputs[i].armed));
+  }
+  json_t *root = json_pack("{s:s, s:f, s:i, s:f, s:o}", "session", s->name, "rate_hz", s->rate_hz,
+                           "bits", (int)s->bits, "adc_ref_dbu", ec->adc_ref_dbu, "strips", strips);
+  char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
+  json_decref(root);
+  return text;
 }
 
 GsStatus gs_run_record_new(const GsSession *s, const GsEngine *engine, double rate_hz,
@@ -102,7 +127,9 @@ GsStatus gs_run_record_new(const GsSession *s, const GsEngine *engine, double ra
   char description[256];
   snprintf(description, sizeof(description), "gainstage run: %.200s", s->name);
   const GsLatency lat = gs_engine_latency(engine);
+  char *settings = settings_json(s);
   const GsRecorderConfig rc = {
+    .settings_json = settings,
     .folder = folder,
     .session_name = s->name,
     .rate_hz = rate_hz,
@@ -116,7 +143,8 @@ GsStatus gs_run_record_new(const GsSession *s, const GsEngine *engine, double ra
     // What `gainstage latency` measured, or else the engine's estimate.
     .latency_samples = s->latency_samples >= 0.0 ? s->latency_samples : lat.round_trip,
   };
-  const GsStatus st = gs_recorder_new(&rc, &r->recorder, err);
+  const GsStatus st = gs_recorder_new(&rc, &r->recorder, err);  // copies the settings
+  free(settings);
   if (st) {
     gs_run_record_free(r);
     return st;

@@ -120,6 +120,11 @@ static void test_signals_record(void **state)
   print_message("take level %.2f dBFS\n", rms_db);
   GS_ASSERT_NEAR(rms_db, -14.0, 0.1);
   free(x);
+  // The take's log holds every strip's settings.
+  const char *log = slurp("takes/tone-001-take.json");
+  assert_non_null(strstr(log, "\"name\": \"synth\""));
+  assert_non_null(strstr(log, "\"model\": \"clean\""));
+  assert_non_null(strstr(log, "\"adc_ref_dbu\": 18"));
 }
 
 // Two condensers, +48 V as given.
