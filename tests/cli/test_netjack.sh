@@ -7,13 +7,15 @@
 # the slave's system:capture_1 with that amplitude (float encoding: no loss)
 # and nothing else, and the same on the way back. See docs/scale.md.
 #
-# Later, when `gainstage run` is on main, gainstage takes the player's place
-# on the master side (HOOK below): `gainstage run --backend jack` with the
-# slave's ports as its outputs, measured on the slave as here.
+# Then gainstage itself on the master side: `gainstage run` plays a session
+# whose line strip hears a +12 dBu 1 kHz sine (its own source) through a
+# clean preamp at 0 dB into a +18 dBu converter: its capture port carries a
+# sine of amplitude 10^(-6/20) = 0.501, which must arrive at the slave so.
 #
-# usage: test_netjack.sh PATH-TO-jack_tone
+# usage: test_netjack.sh PATH-TO-jack_tone PATH-TO-gainstage
 set -u
 tone=$1
+gainstage=$2
 id=gs-netjack-$$
 port=$((19100 + $$ % 800))
 export JACK_NO_AUDIO_RESERVATION=1 JACK_NO_START_SERVER=1
@@ -67,28 +69,53 @@ wait_port "$id-master" gs_slave:to_slave_1 ||
 wait_port "$id-slave" system:capture_1 || fail "the slave server has no capture ports"
 echo "netjack2 linked: master $id-master, slave $id-slave, UDP 127.0.0.1:$port"
 
-# One direction: player on server $1 into port $2, measured on server $3 at port $4.
+# One direction: player on server $1 into port $2, measured on server $3 at
+# port $4, for amplitude $5 (default 0.5); $6 set: the player is already on.
 check() {
-  # HOOK: on the master side, `gainstage run` replaces this player.
-  JACK_DEFAULT_SERVER=$1 "$tone" play "$2" 1000 0.5 5 >"$tmp/play.log" 2>&1 &
-  player=$!
-  pids="$pids $player"
+  want=${5:-0.5}
+  player=""
+  if [ -z "${6:-}" ]; then
+    JACK_DEFAULT_SERVER=$1 "$tone" play "$2" 1000 0.5 5 >"$tmp/play.log" 2>&1 &
+    player=$!
+    pids="$pids $player"
+  fi
   sleep 0.5
   JACK_DEFAULT_SERVER=$3 "$tone" measure "$4" 1000 2 >"$tmp/measure.json" 2>"$tmp/measure.log" ||
     fail "measuring $4 on $3 failed"
-  kill "$player" 2>/dev/null
-  wait "$player" 2>/dev/null
+  if [ -n "$player" ]; then
+    kill "$player" 2>/dev/null
+    wait "$player" 2>/dev/null
+  fi
   echo "$2 -> $4: $(cat "$tmp/measure.json")"
-  # amplitude 0.5 +- 0.005 (float samples cross unchanged), and the sine is
+  # amplitude within 1 % (float samples cross unchanged), and the sine is
   # at least 99.9 % of the power (no dropouts, no noise).
-  python3 - "$tmp/measure.json" <<'PY' || fail "$2 -> $4: the sine did not arrive intact"
+  python3 - "$tmp/measure.json" "$want" <<'PY' || fail "$2 -> $4: the sine did not arrive intact"
 import json, sys
 m = json.load(open(sys.argv[1]))
-ok = m["frames"] >= 2 * 48000 and abs(m["amplitude"] - 0.5) <= 0.005 and m["tone_share"] >= 0.999
+want = float(sys.argv[2])
+ok = m["frames"] >= 2 * 48000 and abs(m["amplitude"] - want) <= 0.01 * want and m["tone_share"] >= 0.999
 sys.exit(0 if ok else 1)
 PY
 }
 
 check "$id-master" gs_slave:to_slave_1 "$id-slave" system:capture_1
 check "$id-slave" system:playback_1 "$id-master" gs_slave:from_slave_1
+
+# gainstage on the master, the test client on the slave.
+cat >"$tmp/net.yaml" <<'YAML'
+session: {name: net, rate_hz: 48000, bits: 24, block: 256, adc_ref_dbu: 18}
+strips:
+  - {name: synth, input: line, model: clean, gain_db: 0,
+     source: {generator: sine, level: 12, freq_hz: 1000}}
+YAML
+JACK_DEFAULT_SERVER=$id-master "$gainstage" run --backend jack --sources session \
+  --client-name gs-net "$tmp/net.yaml" </dev/null >"$tmp/gainstage.log" 2>&1 &
+gs=$!
+pids="$pids $gs"
+wait_port "$id-master" gs-net:capture_1 || fail "gainstage run did not come up on the master"
+JACK_DEFAULT_SERVER=$id-master jack_connect gs-net:capture_1 gs_slave:to_slave_1 ||
+  fail "cannot connect gainstage to the slave"
+check "$id-master" gs-net:capture_1 "$id-slave" system:capture_1 0.501187 on
+kill "$gs" 2>/dev/null
+wait "$gs" 2>/dev/null
 echo "PASS"
