@@ -52,22 +52,27 @@ static void range_text(char *out, size_t size, unsigned lo, unsigned hi)
   }
 }
 
+AlsaRanges gs_alsa_ranges(const snd_pcm_hw_params_t *hw)
+{
+  AlsaRanges r = {0};
+  int min_dir = 0, max_dir = 0;
+  snd_pcm_hw_params_get_channels_min(hw, &r.channels_min);
+  snd_pcm_hw_params_get_channels_max(hw, &r.channels_max);
+  snd_pcm_hw_params_get_rate_min(hw, &r.rate_min, &min_dir);
+  snd_pcm_hw_params_get_rate_max(hw, &r.rate_max, &max_dir);
+  r.rate_min += min_dir > 0;
+  r.rate_max -= max_dir < 0;
+  return r;
+}
+
 // The rate and channels the device offers, for the message refusing others.
 static GsStatus refuse(const char *device, const char *dir, double rate_hz, unsigned channels,
                        snd_pcm_hw_params_t *any, GsError *err)
 {
-  unsigned cmin = 0, cmax = 0, rmin = 0, rmax = 0;
-  int min_dir = 0, max_dir = 0;
-  snd_pcm_hw_params_get_channels_min(any, &cmin);
-  snd_pcm_hw_params_get_channels_max(any, &cmax);
-  snd_pcm_hw_params_get_rate_min(any, &rmin, &min_dir);
-  snd_pcm_hw_params_get_rate_max(any, &rmax, &max_dir);
-  // An open end (48000 < rate < 48001) is the integer inside it.
-  rmin += min_dir > 0;
-  rmax -= max_dir < 0;
+  const AlsaRanges r = gs_alsa_ranges(any);
   char ch[48], rate[48];
-  range_text(ch, sizeof(ch), cmin, cmax);
-  range_text(rate, sizeof(rate), rmin, rmax);
+  range_text(ch, sizeof(ch), r.channels_min, r.channels_max);
+  range_text(rate, sizeof(rate), r.rate_min, r.rate_max);
   return gs_fail(err, GS_ERR_RANGE,
                  "ALSA device '%s' cannot run at %g Hz with %u %s channels (it offers %s "
                  "channels, %s Hz)",

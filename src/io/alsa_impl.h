@@ -47,6 +47,15 @@ typedef struct {
   uint64_t frame;
 } AlsaBackend;
 
+/// The channel counts and rates a configuration space allows.
+typedef struct {
+  unsigned channels_min, channels_max;
+  unsigned rate_min, rate_max;  ///< an open end (48000 < rate < 48001) is the integer inside
+} AlsaRanges;
+
+/// What hw allows. Main thread.
+AlsaRanges gs_alsa_ranges(const snd_pcm_hw_params_t *hw);
+
 /// The audio thread (arg: the AlsaBackend): starts the device, then reads,
 /// processes and writes a period at a time until running is cleared or the
 /// device fails for good (a SHUTDOWN event says why).

@@ -3,7 +3,7 @@
 // names (snd_device_name_hint) and each card's hw devices with the channels
 // and rates they take.
 
-#include "io/backend_impl.h"
+#include "io/alsa_impl.h"
 
 #include "error.h"
 
@@ -66,23 +66,16 @@ static void hw_direction(Text *t, const char *name, snd_pcm_stream_t stream)
   }
   snd_pcm_hw_params_t *hw = NULL;
   if (snd_pcm_hw_params_malloc(&hw) >= 0 && snd_pcm_hw_params_any(pcm, hw) >= 0) {
-    unsigned cmin = 0, cmax = 0, rmin = 0, rmax = 0;
-    int min_dir = 0, max_dir = 0;
-    snd_pcm_hw_params_get_channels_min(hw, &cmin);
-    snd_pcm_hw_params_get_channels_max(hw, &cmax);
-    snd_pcm_hw_params_get_rate_min(hw, &rmin, &min_dir);
-    snd_pcm_hw_params_get_rate_max(hw, &rmax, &max_dir);
-    rmin += min_dir > 0;
-    rmax -= max_dir < 0;
-    if (cmin == cmax) {
-      add(t, "; %s %u ch", dir, cmin);
+    const AlsaRanges r = gs_alsa_ranges(hw);
+    if (r.channels_min == r.channels_max) {
+      add(t, "; %s %u ch", dir, r.channels_min);
     } else {
-      add(t, "; %s %u to %u ch", dir, cmin, cmax);
+      add(t, "; %s %u to %u ch", dir, r.channels_min, r.channels_max);
     }
-    if (rmin == rmax) {
-      add(t, " at %u Hz", rmin);
+    if (r.rate_min == r.rate_max) {
+      add(t, " at %u Hz", r.rate_min);
     } else {
-      add(t, " at %u to %u Hz", rmin, rmax);
+      add(t, " at %u to %u Hz", r.rate_min, r.rate_max);
     }
   }
   snd_pcm_hw_params_free(hw);

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "failing_calloc.h"
+#include "backend_open_failures.h"
 
 #include "io/backend.h"
 
@@ -286,23 +287,9 @@ static void test_out_of_memory(void **state)
   (void)state;
   Counter c = {0};
   GsBackendConfig cfg = config(&c, "null", 2, 2);
-  GsBackend *b = NULL;
-  GsError err = {""};
-  int n = 0;
-  for (;; ++n) {
-    fail_after = n;
-    const GsStatus st = gs_backend_open(&cfg, &b, &err);
-    fail_after = -1;
-    if (st == GS_OK) {
-      break;
-    }
-    assert_int_equal(st, GS_ERR_NOMEM);
-    assert_null(b);
-    assert_non_null(strstr(err.message, "out of memory"));
-  }
+  const int n = backend_open_failures(&cfg);
   printf("alsa: %d allocations, each failure reported\n", n);
   assert_true(n >= 3);
-  gs_backend_close(b);
 }
 
 int main(void)

@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "failing_calloc.h"
+#include "backend_open_failures.h"
 #include "jack_server.h"
 
 #include "io/backend.h"
@@ -113,21 +114,7 @@ static void test_allocation_failure(void **state)
   (void)state;
   Counter c = {0};
   const GsBackendConfig bc = config(&c);
-  int n = 0;
-  for (;; ++n) {
-    GsBackend *b = NULL;
-    GsError err = {{0}};
-    fail_after = n;
-    const GsStatus st = gs_backend_open(&bc, &b, &err);
-    fail_after = -1;
-    if (st == GS_OK) {
-      gs_backend_close(b);
-      break;
-    }
-    assert_int_equal(st, GS_ERR_NOMEM);
-    assert_null(b);
-    assert_non_null(strstr(err.message, "out of memory"));
-  }
+  const int n = backend_open_failures(&bc);
   print_message("the open succeeds from the %dth allocation on\n", n + 1);
   GS_ASSERT_ABOVE(n, 5);
 }
