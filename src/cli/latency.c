@@ -23,6 +23,8 @@
 #define LEAD_S 0.1     // silence before it, so the loop has settled
 #define LISTEN_S 1.5   // what is recorded after the burst starts: the longest round trip
 #define TIMEOUT_S 10.0 // give up when the backend has not run the probe by then
+#define ATTEMPTS 3     // measurements an xrun may spoil before giving up
+#define AGAIN (-2)     // measure(): an xrun spoiled this one
 
 // One line on stderr, "gainstage latency: ..."; bad() returns the bad-input status.
 #define bad(...) gs_cli_bad("latency", __VA_ARGS__)
@@ -269,9 +271,12 @@ static int measure(const Options *o)
     }
     GsBackendEvent ev;
     while (gs_backend_poll(b, &ev)) {
-      if (ev.kind == GS_BACKEND_EV_XRUN || ev.kind == GS_BACKEND_EV_SHUTDOWN) {
-        fprintf(stderr, "gainstage latency: %s during the measurement; measure again\n",
-                ev.kind == GS_BACKEND_EV_XRUN ? "an xrun" : "the server went away");
+      if (ev.kind == GS_BACKEND_EV_XRUN) {
+        status = AGAIN;  // the loop lost frames: this burst says nothing
+        goto out;
+      }
+      if (ev.kind == GS_BACKEND_EV_SHUTDOWN) {
+        fprintf(stderr, "gainstage latency: the server went away during the measurement\n");
         goto out;
       }
     }
@@ -305,5 +310,13 @@ int gs_cli_latency(int argc, char **argv)
   if (st) {
     return st < 0 ? 0 : st;
   }
-  return measure(&o);
+  for (int attempt = 1; attempt <= ATTEMPTS; ++attempt) {
+    const int status = measure(&o);
+    if (status != AGAIN) {
+      return status;
+    }
+    fprintf(stderr, "gainstage latency: an xrun during measurement %d of at most %d%s\n",
+            attempt, ATTEMPTS, attempt < ATTEMPTS ? "; measuring again" : "");
+  }
+  return 1;
 }

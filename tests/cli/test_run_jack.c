@@ -314,6 +314,7 @@ static void test_ports(void **state)
   (void)state;
   write_session("live.yaml", "clean", "0");
   const pid_t pid = start_run("live.yaml", "", NULL);
+  wait_running();  // its client active, its callbacks in place
   jack_client_t *c = jack_test_client(server, "check");
   assert_non_null(c);
   static const struct {
