@@ -278,21 +278,24 @@ CLONES static void hard_adaa(GsShaper *s, const float *in, float *out, uint32_t 
   for (uint32_t i = 0; i < m; ++i) {
     u[i + 1] = (double)in[i];
   }
+  // Every value is computed unconditionally and the conditions only select
+  // (a division by a safe 1 where d is 0), so the loop has no branch and
+  // vectorises.
   for (uint32_t i = 0; i < m; ++i) {
     const double lo = u[i] < u[i + 1] ? u[i] : u[i + 1];
     const double hi = u[i] < u[i + 1] ? u[i + 1] : u[i];
     const double d = hi - lo;
-    const double below = lo < -c ? (hi < -c ? hi : -c) - lo : 0.0;
-    const double above = hi > c ? hi - (lo > c ? lo : c) : 0.0;
+    const double below_len = (hi < -c ? hi : -c) - lo;  // > 0 only where lo < -c
+    const double above_len = hi - (lo > c ? lo : c);    // > 0 only where hi > c
+    const double below = below_len > 0.0 ? below_len : 0.0;
+    const double above = above_len > 0.0 ? above_len : 0.0;
     const double m0 = clamp(lo, c), m1 = clamp(hi, c);
     const double middle = (m1 - m0) * (m0 + m1) * (0.5 - 0.25 * a * (m0 * m0 + m1 * m1));
-    const double sum = above - below + middle;
-    if (d > 0.0) {
-      out[i] = (float)(sum / d);
-    } else {
-      const double x = clamp(hi, c);
-      out[i] = (float)(fabs(hi) >= c ? (hi > 0 ? 1.0 : -1.0) : x - a * x * x * x);
-    }
+    const double mean = (above - below + middle) / (d > 0.0 ? d : 1.0);
+    // d = 0: the curve at hi itself (m1 is hi within the knees).
+    const double curve = m1 - a * m1 * m1 * m1;
+    const double at = hi >= c ? 1.0 : (hi <= -c ? -1.0 : curve);
+    out[i] = (float)(d > 0.0 ? mean : at);
   }
   s->x1 = u[m];
 }
