@@ -272,30 +272,34 @@ CLONES static void tube_adaa(GsShaper *s, const float *in, float *out, uint32_t 
 // a product of lengths, so nothing cancels however close lo and hi are.
 CLONES static void hard_adaa(GsShaper *s, const float *in, float *out, uint32_t m) GS_REALTIME
 {
-  double u[CHUNK + 1];
-  const double a = s->cubic, c = s->clip;
-  u[0] = s->x1;
+  // In float: every term is a length or a product of lengths, each good to a
+  // float's rounding, and the inputs are floats already, so double would buy
+  // nothing but half the vector lanes.
+  float u[CHUNK + 1];
+  const float a = (float)s->cubic, c = (float)s->clip;
+  u[0] = (float)s->x1;
   for (uint32_t i = 0; i < m; ++i) {
-    u[i + 1] = (double)in[i];
+    u[i + 1] = in[i];
   }
   // Every value is computed unconditionally and the conditions only select
   // (a division by a safe 1 where d is 0), so the loop has no branch and
   // vectorises.
   for (uint32_t i = 0; i < m; ++i) {
-    const double lo = u[i] < u[i + 1] ? u[i] : u[i + 1];
-    const double hi = u[i] < u[i + 1] ? u[i + 1] : u[i];
-    const double d = hi - lo;
-    const double below_len = (hi < -c ? hi : -c) - lo;  // > 0 only where lo < -c
-    const double above_len = hi - (lo > c ? lo : c);    // > 0 only where hi > c
-    const double below = below_len > 0.0 ? below_len : 0.0;
-    const double above = above_len > 0.0 ? above_len : 0.0;
-    const double m0 = clamp(lo, c), m1 = clamp(hi, c);
-    const double middle = (m1 - m0) * (m0 + m1) * (0.5 - 0.25 * a * (m0 * m0 + m1 * m1));
-    const double mean = (above - below + middle) / (d > 0.0 ? d : 1.0);
+    const float lo = u[i] < u[i + 1] ? u[i] : u[i + 1];
+    const float hi = u[i] < u[i + 1] ? u[i + 1] : u[i];
+    const float d = hi - lo;
+    const float below_len = (hi < -c ? hi : -c) - lo;  // > 0 only where lo < -c
+    const float above_len = hi - (lo > c ? lo : c);    // > 0 only where hi > c
+    const float below = below_len > 0.0f ? below_len : 0.0f;
+    const float above = above_len > 0.0f ? above_len : 0.0f;
+    const float m0 = lo > c ? c : (lo < -c ? -c : lo);
+    const float m1 = hi > c ? c : (hi < -c ? -c : hi);
+    const float middle = (m1 - m0) * (m0 + m1) * (0.5f - 0.25f * a * (m0 * m0 + m1 * m1));
+    const float mean = (above - below + middle) / (d > 0.0f ? d : 1.0f);
     // d = 0: the curve at hi itself (m1 is hi within the knees).
-    const double curve = m1 - a * m1 * m1 * m1;
-    const double at = hi >= c ? 1.0 : (hi <= -c ? -1.0 : curve);
-    out[i] = (float)(d > 0.0 ? mean : at);
+    const float curve = m1 - a * m1 * m1 * m1;
+    const float at = hi >= c ? 1.0f : (hi <= -c ? -1.0f : curve);
+    out[i] = d > 0.0f ? mean : at;
   }
   s->x1 = u[m];
 }
