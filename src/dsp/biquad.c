@@ -176,7 +176,7 @@ void gs_biquad_process(GsBiquad *bq, const float *in, float *out, uint32_t n)
     // Transposed direct form II.
     const double x = in[i];
     const double y = b0 * x + z1;
-    z1 = b1 * x - a1 * y + z2;
+    z1 = (b1 * x + z2) - a1 * y;  // y enters last: one add shorter on the recursion
     z2 = b2 * x - a2 * y;
     out[i] = (float)y;
   }
@@ -186,6 +186,23 @@ void gs_biquad_process(GsBiquad *bq, const float *in, float *out, uint32_t n)
   flush(&z1, &z2);
   bq->z1 = z1;
   bq->z2 = z2;
+}
+
+// The sections one sample at a time; inlined with a constant ns, the loop
+// over the sections unrolls.
+static inline __attribute__((always_inline)) void
+cascade(double c[][5], double z[][2], unsigned ns, const float *in, float *out, uint32_t n)
+{
+  for (uint32_t i = 0; i < n; ++i) {
+    double x = in[i];
+    for (unsigned s = 0; s < ns; ++s) {
+      const double y = c[s][0] * x + z[s][0];
+      z[s][0] = (c[s][1] * x + z[s][1]) - c[s][3] * y;  // as gs_biquad_process()
+      z[s][1] = c[s][2] * x - c[s][4] * y;
+      x = (double)(float)y;  // rounded between sections, as separate passes store it
+    }
+    out[i] = (float)x;
+  }
 }
 
 void gs_biquad_cascade_process(GsBiquad *bq, unsigned n_sections, const float *in, float *out,
@@ -202,15 +219,10 @@ void gs_biquad_cascade_process(GsBiquad *bq, unsigned n_sections, const float *i
     z[s][0] = bq[s].z1;
     z[s][1] = bq[s].z2;
   }
-  for (uint32_t i = 0; i < n; ++i) {
-    double x = in[i];
-    for (unsigned s = 0; s < ns; ++s) {
-      const double y = c[s][0] * x + z[s][0];
-      z[s][0] = c[s][1] * x - c[s][3] * y + z[s][1];
-      z[s][1] = c[s][2] * x - c[s][4] * y;
-      x = (double)(float)y;  // rounded between sections, as separate passes store it
-    }
-    out[i] = (float)x;
+  if (ns == 3) {  // the tone stack: a constant count keeps the state in registers
+    cascade(c, z, 3, in, out, n);
+  } else {
+    cascade(c, z, ns, in, out, n);
   }
   for (unsigned s = 0; s < ns; ++s) {
     flush(&z[s][0], &z[s][1]);  // once per block, as in gs_biquad_process()
