@@ -40,7 +40,7 @@ ALWAYS_INLINE void cascade(GsBiquad8 *bq, const float *in, float *out, uint32_t 
     VecD x = load_half(in + GS_LANES * t + g);
     for (unsigned s = 0; s < n_sections; ++s) {
       const VecD y = b0[s] * x + z1[s];
-      VecD u1 = b1[s] * x - a1[s] * y + z2[s];
+      VecD u1 = (b1[s] * x + z2[s]) - a1[s] * y;  // as gs_biquad_process()
       VecD u2 = b2[s] * x - a2[s] * y;
       const MaskD flush = (abs_d(u1) + abs_d(u2)) < tiny;
       z1[s] = select_d(flush, zero, u1);
