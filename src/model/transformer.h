@@ -16,11 +16,18 @@
 /// source resistance, subtracts a voltage that grows as flux^3 for small flux:
 /// odd harmonics, rising by 18 dB per halving of frequency and by 2 dB per dB
 /// of level (3rd harmonic relative to the fundamental).
+///
+/// The integrator runs in look-ahead form (transformer.c): the state is the
+/// last input term, the last two partial sums and the last four fluxes.
 typedef struct {
   float pole;      ///< integrator pole
+  float pole2;     ///< pole^2 and pole^4, for the look-ahead
+  float pole4;
   float in_gain;   ///< integrator input gain: flux 1.0 is saturation
   float loss;      ///< scales the magnetising current into a voltage drop
-  float flux;      ///< state
+  float u1;        ///< state: in_gain x[n-1]
+  float v[2];      ///< state: v[n-2], v[n-1]
+  float flux[4];   ///< state: flux[n-4] .. flux[n-1]
 } GsTransformer;
 
 /// rate_hz is the rate it runs at. sat_level is the signal amplitude (in the

@@ -13,6 +13,8 @@ void gs_transformer8_init(GsTransformer8 *t, double rate_hz, double corner_hz, d
   gs_transformer_init(&mono, rate_hz, corner_hz, sat_level, sat_freq_hz, loss);
   t->variant = gs_lanes_variant_supported(GS_LANES_AVX2) ? GS_LANES_AVX2 : GS_LANES_C;
   t->pole = mono.pole;
+  t->pole2 = mono.pole2;
+  t->pole4 = mono.pole4;
   t->in_gain = mono.in_gain;
   t->loss = mono.loss;
   gs_transformer8_reset(t);
@@ -29,7 +31,8 @@ GsStatus gs_transformer8_set_variant(GsTransformer8 *t, GsLanesVariant variant)
 
 void gs_transformer8_reset_lane(GsTransformer8 *t, unsigned lane)
 {
-  t->flux[lane] = 0.0f;
+  t->u1[lane] = t->v1[lane] = t->v2[lane] = 0.0f;
+  t->f1[lane] = t->f2[lane] = t->f3[lane] = t->f4[lane] = 0.0f;
 }
 
 void gs_transformer8_reset(GsTransformer8 *t)

@@ -15,8 +15,11 @@
 /// lane equals GsTransformer bit for bit. Owned by the processing thread.
 typedef struct {
   GsLanesVariant variant;  ///< chosen at init: the fastest this CPU runs
-  float pole, in_gain, loss;
-  float flux[GS_LANES];  ///< state per lane
+  float pole, pole2, pole4, in_gain, loss;
+  // State per lane, as GsTransformer's: in_gain x[n-1], v[n-1], v[n-2] and
+  // flux[n-1] .. flux[n-4].
+  float u1[GS_LANES], v1[GS_LANES], v2[GS_LANES];
+  float f1[GS_LANES], f2[GS_LANES], f3[GS_LANES], f4[GS_LANES];
 } GsTransformer8;
 
 /// As gs_transformer_init(). Main thread.
