@@ -193,11 +193,11 @@ void gs_preamp_bank_reset(GsPreampBank *bank) GS_REALTIME;
 
 /// The delay every channel adds, in samples: gs_preamp_latency() of a strip
 /// with the same settings. Main thread or real time.
-double gs_preamp_bank_latency(const GsPreampBank *bank);
-/// The oversampling factor in use.
-unsigned gs_preamp_bank_oversample(const GsPreampBank *bank);
-/// The number of channels.
-unsigned gs_preamp_bank_channels(const GsPreampBank *bank);
+double gs_preamp_bank_latency(const GsPreampBank *bank) GS_REALTIME;
+/// The oversampling factor in use. Real-time safe.
+unsigned gs_preamp_bank_oversample(const GsPreampBank *bank) GS_REALTIME;
+/// The number of channels. Real-time safe.
+unsigned gs_preamp_bank_channels(const GsPreampBank *bank) GS_REALTIME;
 
 #ifdef __cplusplus
 }
