@@ -9,7 +9,10 @@
 // lift a quiet one to use, in dB.
 #define OUTPUT_MIN_DB (-60.0)
 #define OUTPUT_MAX_DB 12.0
-// The high-pass corner a newly switched-on filter starts at.
+// The high-pass corner's range: that of gainstage process --hpf (the library
+// lowers the top to 0.45 x the rate below 2222 Hz, which no model runs at).
+#define HPF_MAX_HZ 1000.0
+// The corner a newly switched-on filter has.
 #define HPF_DEFAULT_HZ 80.0
 // The converter reference's range and default, those of process --input-ref.
 #define REF_MIN_DBU (-40.0)
@@ -31,59 +34,60 @@ bool gs_lv2_control_spec(const GsPreampInfo *m, GsLv2Control c, GsLv2ControlSpec
   GsLv2ControlSpec s = {0};
   switch (c) {
   case GS_LV2_GAIN:
-    s = SPEC("gain", "Gain", "preamp gain", GS_LV2_UNIT_DB, m->gain_min_db,
-                           m->gain_max_db, m->gain_default_db);
+    s = SPEC("gain", "Gain", "preamp gain", GS_LV2_UNIT_DB, m->gain_min_db, m->gain_max_db,
+             m->gain_default_db);
     break;
   case GS_LV2_PAD:
-    s = SPEC("pad", "Pad", "-20 dB pad in front of the preamp", GS_LV2_UNIT_NONE,
-                           0, 1, 0); s.toggled = true;
+    s = SPEC("pad", "Pad", "-20 dB pad in front of the preamp", GS_LV2_UNIT_NONE, 0, 1, 0);
+    s.toggled = true;
     break;
   case GS_LV2_HPF:
-    s = SPEC("hpf", "High-pass", "12 dB/octave high-pass filter on or off",
-                           GS_LV2_UNIT_NONE, 0, 1, 0); s.toggled = true;
+    s = SPEC("hpf", "High-pass", "12 dB/octave high-pass filter on or off", GS_LV2_UNIT_NONE, 0,
+             1, 0);
+    s.toggled = true;
     break;
   case GS_LV2_HPF_FREQ:
-    s = SPEC("hpf_freq", "High-pass frequency", "the high-pass corner",
-                           GS_LV2_UNIT_HZ, GS_PREAMP_HPF_MIN_HZ, 1000.0, HPF_DEFAULT_HZ);
-                           s.logarithmic = true;
+    s = SPEC("hpf_freq", "High-pass frequency", "the high-pass corner", GS_LV2_UNIT_HZ,
+             GS_PREAMP_HPF_MIN_HZ, HPF_MAX_HZ, HPF_DEFAULT_HZ);
+    s.logarithmic = true;
     break;
   case GS_LV2_POLARITY:
-    s = SPEC("polarity", "Polarity invert", "inverts the polarity",
-                           GS_LV2_UNIT_NONE, 0, 1, 0); s.toggled = true;
+    s = SPEC("polarity", "Polarity invert", "inverts the polarity", GS_LV2_UNIT_NONE, 0, 1, 0);
+    s.toggled = true;
     break;
   case GS_LV2_OUTPUT:
-    s = SPEC("output", "Output", "digital trim after the converter",
-                           GS_LV2_UNIT_DB, OUTPUT_MIN_DB, OUTPUT_MAX_DB, 0.0);
+    s = SPEC("output", "Output", "digital trim after the converter", GS_LV2_UNIT_DB,
+             OUTPUT_MIN_DB, OUTPUT_MAX_DB, 0.0);
     break;
   case GS_LV2_OVERSAMPLE:
     s = SPEC("oversample", "Oversampling",
-                           "oversampling of the colouring stage: auto is the model's choice",
-                           GS_LV2_UNIT_NONE, 0, 8, 0); s.integer = s.enumeration = true;
+             "oversampling of the colouring stage: auto is the model's choice", GS_LV2_UNIT_NONE,
+             0, 8, 0);
+    s.integer = s.enumeration = true;
     break;
   case GS_LV2_INPUT_REF:
     s = SPEC("input_ref", "Converter reference",
-                           "the level (sine RMS) a full-scale sine stands for, in and out",
-                           GS_LV2_UNIT_DBU, REF_MIN_DBU, REF_MAX_DBU, REF_DEFAULT_DBU);
+             "the level (sine RMS) a full-scale sine stands for, in and out", GS_LV2_UNIT_DBU,
+             REF_MIN_DBU, REF_MAX_DBU, REF_DEFAULT_DBU);
     break;
   case GS_LV2_NOISE:
-    s = SPEC("noise", "Noise", "adds the model's equivalent input noise",
-                           GS_LV2_UNIT_NONE, 0, 1, 0); s.toggled = true;
+    s = SPEC("noise", "Noise", "adds the model's equivalent input noise", GS_LV2_UNIT_NONE, 0, 1,
+             0);
+    s.toggled = true;
     break;
   case GS_LV2_LATENCY:
-    s = SPEC("latency", "Latency", "the delay of the oversampling filters",
-                           GS_LV2_UNIT_FRAME, 0, LATENCY_MAX_FRAMES, 0); s.output = true;
+    s = SPEC("latency", "Latency", "the delay of the oversampling filters", GS_LV2_UNIT_FRAME, 0,
+             LATENCY_MAX_FRAMES, 0);
+    s.output = true;
     break;
   case GS_LV2_BASS:
-    s = SPEC("bass", "Bass", "low shelf of the tone stack", GS_LV2_UNIT_DB,
-                           -tone, tone, 0);
+    s = SPEC("bass", "Bass", "low shelf of the tone stack", GS_LV2_UNIT_DB, -tone, tone, 0);
     break;
   case GS_LV2_MID:
-    s = SPEC("mid", "Mid", "peaking mid band of the tone stack", GS_LV2_UNIT_DB,
-                           -tone, tone, 0);
+    s = SPEC("mid", "Mid", "peaking mid band of the tone stack", GS_LV2_UNIT_DB, -tone, tone, 0);
     break;
   case GS_LV2_TREBLE:
-    s = SPEC("treble", "Treble", "high shelf of the tone stack", GS_LV2_UNIT_DB,
-                           -tone, tone, 0);
+    s = SPEC("treble", "Treble", "high shelf of the tone stack", GS_LV2_UNIT_DB, -tone, tone, 0);
     break;
   case GS_LV2_N_CONTROLS:
     return false;
