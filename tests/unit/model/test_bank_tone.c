@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: ISC
 // Live tone controls of a preamp bank (gs_preamp_bank_set_tone): the response
 // after a change against the tone stack's analytic response, the glide, the
-// clamp, the early return; and gs_preamp_bank_process_samples() against the
-// samples-volts-bank-converter path written out.
+// clamp, the early return; the noise switch and reseed; and
+// gs_preamp_bank_process_samples() against the samples-volts-bank-converter
+// path written out.
 
 #include "check.h"
 
@@ -266,6 +267,57 @@ static void test_process_samples(void **state)
   gs_preamp_bank_free(b);
 }
 
+// Noise switched on live and reseeded equals a bank created with noise and
+// that seed, bit for bit; switched off, the output is the noiseless bank's.
+static void test_noise_switch_and_seed(void **state)
+{
+  (void)state;
+  enum { N = 3000 };
+  GsPreampConfig c = gs_preamp_config_default();
+  c.model = "tube";
+  c.rate_hz = RATE_HZ;
+  c.gain_db = 50.0;
+  GsPreampBank *quiet = NULL, *want = NULL, *live = NULL;
+  GsError err;
+  assert_int_equal(gs_preamp_bank_new(&c, 2, &quiet, &err), GS_OK);
+  assert_int_equal(gs_preamp_bank_new(&c, 2, &live, &err), GS_OK);
+  c.noise = true;
+  c.seed = 77;
+  assert_int_equal(gs_preamp_bank_new(&c, 2, &want, &err), GS_OK);
+  static float a[2][N], b[2][N], q[2][N];
+  float *pa[2] = {a[0], a[1]}, *pb[2] = {b[0], b[1]}, *pq[2] = {q[0], q[1]};
+  gs_preamp_bank_set_noise(live, true);
+  gs_preamp_bank_set_seed(live, 77);
+  gs_preamp_bank_process(want, (const float *const *)pa, pa, N);  // silence in: the noise
+  gs_preamp_bank_process(live, (const float *const *)pb, pb, N);
+  size_t d = count_diff(a[0], b[0], N) + count_diff(a[1], b[1], N);
+  double rms = 0;
+  for (uint32_t i = 0; i < N; ++i) {
+    rms += (double)a[0][i] * a[0][i];
+  }
+  rms = 20 * log10(sqrt(rms / (double)N) / gs_dbu_to_volts(0.0));
+  printf("noise on live, seed 77: %zu samples differ; noise %.1f dBu RMS at 50 dB gain\n", d,
+         rms);
+  assert_int_equal(d, 0);
+  GS_ASSERT_ABOVE(rms, -90.0);  // -124 dBu(A) EIN + 50 dB, unweighted and wider: about -70
+  gs_preamp_bank_set_noise(live, false);
+  memset(b, 0, sizeof(b));
+  gs_preamp_bank_process(live, (const float *const *)pb, pb, N);
+  gs_preamp_bank_process(quiet, (const float *const *)pq, pq, N);
+  double peak = 0;
+  for (uint32_t i = 0; i < N; ++i) {
+    peak = fmax(peak, fabs(b[0][i] - q[0][i]));
+  }
+  printf("noise off again: %.3g V from the noiseless bank (its filters ring out)\n", peak);
+  // The filters still hold the noise of the block before; it decays.
+  for (uint32_t i = N - 100; i < N; ++i) {
+    GS_ASSERT_BELOW(fabs(b[0][i]), 1e-4);
+  }
+  gs_preamp_bank_free(quiet);
+  gs_preamp_bank_free(want);
+  gs_preamp_bank_free(live);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -274,6 +326,7 @@ int main(void)
     cmocka_unit_test(test_unchanged_setting_changes_nothing),
     cmocka_unit_test(test_change_glides),
     cmocka_unit_test(test_process_samples),
+    cmocka_unit_test(test_noise_switch_and_seed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
