@@ -156,16 +156,48 @@ void gs_preamp_bank_set_pad(GsPreampBank *bank, unsigned channel, bool pad) GS_R
 void gs_preamp_bank_set_invert(GsPreampBank *bank, unsigned channel, bool invert) GS_REALTIME;
 void gs_preamp_bank_set_hpf_hz(GsPreampBank *bank, unsigned channel, double hpf_hz) GS_REALTIME;
 
-/// Clears all filter state of every channel, as gs_preamp_reset(). Real-time safe.
+/// Live tone controls of models with has_tone (bass, mid, treble in dB, each
+/// clamped to +-tone_range_db; a NaN keeps that control's setting; other
+/// models ignore it). Shared by every channel of the bank. The three bands
+/// glide to the new gains in dB (20 ms time constant, designed anew once per
+/// 256-sample chunk) and stop redesigning once there; a call that changes
+/// nothing costs three comparisons. gs_preamp_bank_reset() ends a glide at
+/// its target, which then equals a bank created with those settings bit for
+/// bit. Real-time safe.
+void gs_preamp_bank_set_tone(GsPreampBank *bank, double bass_db, double mid_db,
+                             double treble_db) GS_REALTIME;
+
+/// Switches the equivalent input noise (the config's noise) on or off for
+/// every channel. Real-time safe.
+void gs_preamp_bank_set_noise(GsPreampBank *bank, bool noise) GS_REALTIME;
+/// Restarts every channel's noise sequence: channel c from seed + c, as a
+/// new bank with that config seed. Main thread (not while processing).
+void gs_preamp_bank_set_seed(GsPreampBank *bank, uint64_t seed);
+
+/// Runs n frames of every channel from samples to samples, the path of
+/// `gainstage process`: a sample of 1.0 is the peak of a full-scale sine at
+/// input_ref_dbu (gs_fullscale_volts()); those volts run through the bank;
+/// the converter divides by the full-scale voltage of output_ref_dbu and
+/// clips at 0 dBFS (+-1.0). in[c] may be out[c]; channels must not overlap.
+/// clipped (NULL, or one counter per channel) gains each channel's clipped
+/// samples. Real-time safe.
+void gs_preamp_bank_process_samples(GsPreampBank *bank, double input_ref_dbu,
+                                    double output_ref_dbu, const float *const *in,
+                                    float *const *out, uint32_t n, uint64_t *clipped)
+  GS_REALTIME;
+
+/// Clears all filter state of every channel, as gs_preamp_reset(); ends
+/// every glide (gain, pad, polarity, high-pass, tone) at its target.
+/// Real-time safe.
 void gs_preamp_bank_reset(GsPreampBank *bank) GS_REALTIME;
 
 /// The delay every channel adds, in samples: gs_preamp_latency() of a strip
 /// with the same settings. Main thread or real time.
-double gs_preamp_bank_latency(const GsPreampBank *bank);
-/// The oversampling factor in use.
-unsigned gs_preamp_bank_oversample(const GsPreampBank *bank);
-/// The number of channels.
-unsigned gs_preamp_bank_channels(const GsPreampBank *bank);
+double gs_preamp_bank_latency(const GsPreampBank *bank) GS_REALTIME;
+/// The oversampling factor in use. Real-time safe.
+unsigned gs_preamp_bank_oversample(const GsPreampBank *bank) GS_REALTIME;
+/// The number of channels. Real-time safe.
+unsigned gs_preamp_bank_channels(const GsPreampBank *bank) GS_REALTIME;
 
 #ifdef __cplusplus
 }

@@ -397,9 +397,6 @@ int gs_cli_process(int argc, char **argv)
     return bad("%s", err.message);
   }
 
-  const double v_in = gs_fullscale_volts(o.input_ref_dbu);
-  const float to_volts = (float)v_in;
-  const float to_fs = (float)(1.0 / gs_fullscale_volts(o.output_ref_dbu));
   GsProgress progress;
   const bool long_input = (double)in_info.frames > PROGRESS_MIN_S * in_info.samplerate;
   gs_progress_init(&progress, stderr, !o.quiet && long_input, "processing",
@@ -430,23 +427,16 @@ int gs_cli_process(int argc, char **argv)
     for (unsigned c = 0; c < channels; ++c) {
       float *x = in_ch[c] = r.planar + (size_t)c * BLOCK;
       for (sf_count_t i = 0; i < n; ++i) {
-        x[i] = r.frames[i * channels + c] * to_volts;
+        x[i] = r.frames[i * channels + c];
       }
     }
-    gs_preamp_bank_process(r.bank, (const float *const *)in_ch, in_ch, (uint32_t)n);
+    // Samples to volts, the strip, the converter (one code path with the LV2 plugins).
+    uint64_t clipped[MAX_CHANNELS] = {0};
+    gs_preamp_bank_process_samples(r.bank, o.input_ref_dbu, o.output_ref_dbu,
+                                   (const float *const *)in_ch, in_ch, (uint32_t)n, clipped);
     for (unsigned c = 0; c < channels; ++c) {
-      float *x = in_ch[c];
-      // The converter: volts to full scale, clipping at 0 dBFS.
-      uint64_t clipped = 0;
-      for (sf_count_t i = 0; i < n; ++i) {
-        float v = x[i] * to_fs;
-        if (fabsf(v) > 1.0f) {
-          ++clipped;
-          v = v > 0 ? 1.0f : -1.0f;
-        }
-        x[i] = v;
-      }
-      r.report.ch[c].clipped += clipped;
+      const float *x = in_ch[c];
+      r.report.ch[c].clipped += clipped[c];
       for (sf_count_t i = 0; i < n; ++i) {
         r.frames[i * channels + c] = x[i];
       }

@@ -13,6 +13,15 @@ GsStatus gs_biquad8_init(GsBiquad8 *bq, const GsBiquad *sections, unsigned n_sec
   *bq = (GsBiquad8){0};
   bq->variant = gs_lanes_variant_supported(GS_LANES_AVX2) ? GS_LANES_AVX2 : GS_LANES_C;
   bq->n_sections = n_sections;
+  gs_biquad8_set_coefficients(bq, sections, n_sections);
+  return GS_OK;
+}
+
+void gs_biquad8_set_coefficients(GsBiquad8 *bq, const GsBiquad *sections, unsigned n_sections)
+{
+  if (n_sections != bq->n_sections) {
+    return;
+  }
   for (unsigned s = 0; s < n_sections; ++s) {
     const GsBiquad *b = &sections[s];
     bq->coef[s][0] = b->b0;
@@ -21,7 +30,6 @@ GsStatus gs_biquad8_init(GsBiquad8 *bq, const GsBiquad *sections, unsigned n_sec
     bq->coef[s][3] = b->a1;
     bq->coef[s][4] = b->a2;
   }
-  return GS_OK;
 }
 
 GsStatus gs_biquad8_set_variant(GsBiquad8 *bq, GsLanesVariant variant)

@@ -33,6 +33,12 @@ typedef struct {
 /// Copies the designs of n_sections biquads (1..GS_BIQUAD8_MAX_SECTIONS,
 /// else GS_ERR_RANGE) and clears the state. Main thread.
 GsStatus gs_biquad8_init(GsBiquad8 *bq, const GsBiquad *sections, unsigned n_sections);
+/// Replaces the coefficients with those of n_sections biquads (the count
+/// given to gs_biquad8_init(); a different count is ignored), keeping the
+/// state, so a design that moves a little per block does not click.
+/// Real-time safe.
+void gs_biquad8_set_coefficients(GsBiquad8 *bq, const GsBiquad *sections, unsigned n_sections)
+  GS_REALTIME;
 /// Picks a variant (tests, benchmarks); GS_ERR_RANGE if this CPU cannot run
 /// it. Main thread.
 GsStatus gs_biquad8_set_variant(GsBiquad8 *bq, GsLanesVariant variant);

@@ -45,6 +45,11 @@
 #define HPF_START_HZ 5.0
 // A glide ends within 0.1 % of its target corner.
 #define HPF_SNAP 1e-3
+// A live change of a tone control glides in dB by this time constant (as the
+// high-pass corner does), the bands designed anew once per chunk, and ends
+// within 0.001 dB of its target.
+#define TONE_GLIDE_S 0.02
+#define TONE_SNAP_DB 1e-3
 
 // One channel's scalar parts, and its live settings.
 typedef struct {
@@ -82,6 +87,9 @@ struct GsPreampBank {
   unsigned channels;
   unsigned n_groups;
   double latency;
+  GsToneStack tone;       // instrument: the design every group's tone stack runs
+  double tone_db[3];      // bass, mid, treble now (gliding)
+  double tone_target[3];  // where they glide
   Channel *ch;       // [channels]
   Group *group;      // [n_groups]
   float *buf;        // [CHUNK]: one channel at the base rate
@@ -200,6 +208,15 @@ GsStatus gs_preamp_bank_new(const GsPreampConfig *config, unsigned channels, GsP
   b->channels = channels;
   b->n_groups = (channels + GS_LANES - 1) / GS_LANES;
   b->latency = latency;
+  const GsPreampInfo *m = &b->def->info;
+  const double tone[3] = {config->bass_db, config->mid_db, config->treble_db};
+  const double tone_freq[3] = {m->bass_hz, m->mid_hz, m->treble_hz};
+  for (int i = 0; i < 3; ++i) {
+    b->tone_db[i] = b->tone_target[i] = m->has_tone ? tone[i] : 0.0;
+  }
+  if (m->has_tone) {
+    gs_tonestack_init(&b->tone, config->rate_hz * b->par.factor, tone_freq, b->tone_db);
+  }
   b->ch = calloc(channels, sizeof(*b->ch));
   b->group = calloc(b->n_groups, sizeof(*b->group));
   b->buf = calloc(CHUNK, sizeof(float));
@@ -271,8 +288,43 @@ static void reset_group(GsPreampBank *b, unsigned g) GS_REALTIME
   }
 }
 
+// Designs every group's tone stack for the bank's tone_db.
+static void design_tone(GsPreampBank *b) GS_REALTIME
+{
+  const GsPreampInfo *m = &b->def->info;
+  const double freq[3] = {m->bass_hz, m->mid_hz, m->treble_hz};
+  gs_tonestack_set_gains(&b->tone, b->rate_hz * b->par.factor, freq, b->tone_db);
+  for (unsigned g = 0; g < b->n_groups; ++g) {
+    gs_biquad8_set_coefficients(&b->group[g].tone, b->tone.band, 3);
+  }
+}
+
+// Moves gliding tone controls on by m samples: a one-pole glide of each
+// gain in dB, the bands designed anew for the block.
+static void glide_tone(GsPreampBank *b, uint32_t m) GS_REALTIME
+{
+  if (b->tone_db[0] == b->tone_target[0] && b->tone_db[1] == b->tone_target[1] &&
+      b->tone_db[2] == b->tone_target[2]) {
+    return;
+  }
+  const double step = 1.0 - exp(-(double)m / (TONE_GLIDE_S * b->rate_hz));
+  for (int i = 0; i < 3; ++i) {
+    const double left = b->tone_target[i] - b->tone_db[i];
+    b->tone_db[i] = fabs(left) <= TONE_SNAP_DB ? b->tone_target[i] : b->tone_db[i] + left * step;
+  }
+  design_tone(b);
+}
+
 void gs_preamp_bank_reset(GsPreampBank *bank)
 {
+  if (bank->def->info.has_tone && (bank->tone_db[0] != bank->tone_target[0] ||
+                                   bank->tone_db[1] != bank->tone_target[1] ||
+                                   bank->tone_db[2] != bank->tone_target[2])) {
+    for (int i = 0; i < 3; ++i) {
+      bank->tone_db[i] = bank->tone_target[i];
+    }
+    design_tone(bank);
+  }
   for (unsigned g = 0; g < bank->n_groups; ++g) {
     reset_group(bank, g);
   }
@@ -288,6 +340,42 @@ void gs_preamp_bank_set_gain_db(GsPreampBank *bank, unsigned channel, double gai
                    : gain_db > m->gain_max_db ? m->gain_max_db
                                               : gain_db;
   gs_gain_set_db(&bank->ch[channel].gain, (float)g);
+}
+
+// A tone setting clamped to the model's range; NaN keeps the current target.
+static double clamp_tone(const GsPreampInfo *m, double db, double current)
+  GS_REALTIME
+{
+  if (db != db) {
+    return current;
+  }
+  return db < -m->tone_range_db ? -m->tone_range_db : db > m->tone_range_db ? m->tone_range_db : db;
+}
+
+void gs_preamp_bank_set_tone(GsPreampBank *bank, double bass_db, double mid_db,
+                             double treble_db)
+{
+  const GsPreampInfo *m = &bank->def->info;
+  if (!m->has_tone) {
+    return;
+  }
+  const double want[3] = {bass_db, mid_db, treble_db};
+  for (int i = 0; i < 3; ++i) {
+    bank->tone_target[i] = clamp_tone(m, want[i], bank->tone_target[i]);
+  }
+  // Nothing more: glide_tone() returns early while the targets are reached.
+}
+
+void gs_preamp_bank_set_noise(GsPreampBank *bank, bool noise)
+{
+  bank->par.use_noise = noise;
+}
+
+void gs_preamp_bank_set_seed(GsPreampBank *bank, uint64_t seed)
+{
+  for (unsigned c = 0; c < bank->channels; ++c) {
+    gs_white_init(&bank->ch[c].white, seed + c);
+  }
 }
 
 void gs_preamp_bank_set_pad(GsPreampBank *bank, unsigned channel, bool pad)
@@ -495,6 +583,9 @@ void gs_preamp_bank_process(GsPreampBank *bank, const float *const *in_volts,
   const GsFpMode fp_mode = gs_denormals_off();
   for (uint32_t done = 0; done < n;) {
     const uint32_t m = n - done < CHUNK ? n - done : CHUNK;
+    if (bank->def->info.has_tone) {
+      glide_tone(bank, m);
+    }
     for (unsigned g = 0; g < bank->n_groups; ++g) {
       run_group(bank, g, in_volts, out_volts, done, m);
     }

@@ -12,6 +12,12 @@ void gs_tonestack_init(GsToneStack *ts, double rate_hz, const double freq_hz[3],
   for (int i = 0; i < 3; ++i) {
     gs_biquad_init(&ts->band[i]);
   }
+  gs_tonestack_set_gains(ts, rate_hz, freq_hz, gain_db);
+}
+
+void gs_tonestack_set_gains(GsToneStack *ts, double rate_hz, const double freq_hz[3],
+                            const double gain_db[3])
+{
   gs_biquad_set_lowshelf(&ts->band[0], rate_hz, freq_hz[0], gain_db[0], SHELF_SLOPE);
   gs_biquad_set_peaking(&ts->band[1], rate_hz, freq_hz[1], gain_db[1], MID_Q);
   gs_biquad_set_highshelf(&ts->band[2], rate_hz, freq_hz[2], gain_db[2], SHELF_SLOPE);

@@ -18,6 +18,11 @@ typedef struct {
 /// Designs the three bands at rate_hz (the rate the stack runs at).
 void gs_tonestack_init(GsToneStack *ts, double rate_hz, const double freq_hz[3],
                        const double gain_db[3]);
+/// Designs the three bands anew for gain_db, keeping their state; each band
+/// returns early when its gain is unchanged. ts must have been initialised
+/// at rate_hz with freq_hz. Real-time safe.
+void gs_tonestack_set_gains(GsToneStack *ts, double rate_hz, const double freq_hz[3],
+                            const double gain_db[3]) GS_REALTIME;
 void gs_tonestack_reset(GsToneStack *ts) GS_REALTIME;
 /// The analytic magnitude in dB at freq_hz.
 double gs_tonestack_magnitude_db(const GsToneStack *ts, double rate_hz, double freq_hz);
