@@ -174,17 +174,41 @@ void gs_preamp_bank_set_noise(GsPreampBank *bank, bool noise) GS_REALTIME;
 /// new bank with that config seed. Main thread (not while processing).
 void gs_preamp_bank_set_seed(GsPreampBank *bank, uint64_t seed);
 
+/// The converter at the end of a strip between digital ends (what
+/// `gainstage process` and the LV2 plugins run): volts to full-scale samples,
+/// clipping at 0 dBFS as the interface's ADC model does, without aliasing
+/// (an oversampled clip with antiderivative anti-aliasing between
+/// linear-phase filters; docs/converters.md). One clip per channel. Below
+/// about 0.4 of full scale (0.6 above 88.2 kHz) a block costs a copy; its
+/// output is its input delayed by gs_strip_converter_latency() samples,
+/// exactly, wherever the signal stays below full scale.
+typedef struct GsStripConverter GsStripConverter;
+
+/// A converter of channels (1 to GS_PREAMP_BANK_MAX_CHANNELS) at rate_hz
+/// (8000 to 384000). GS_ERR_RANGE, GS_ERR_NOMEM. Main thread.
+GsStatus gs_strip_converter_new(double rate_hz, unsigned channels, GsStripConverter **out,
+                                GsError *err);
+/// Frees a converter; NULL is a no-op. Main thread.
+void gs_strip_converter_free(GsStripConverter *conv);
+/// Clears every channel's history. Real-time safe.
+void gs_strip_converter_reset(GsStripConverter *conv) GS_REALTIME;
+/// Its delay in samples (39 at 44.1 and 48 kHz, 11 or 12 at 88.2 and
+/// 96 kHz, 9 at 176.4 and 192 kHz). Real-time safe.
+uint32_t gs_strip_converter_latency(const GsStripConverter *conv) GS_REALTIME;
+
 /// Runs n frames of every channel from samples to samples, the path of
 /// `gainstage process`: a sample of 1.0 is the peak of a full-scale sine at
 /// input_ref_dbu (gs_fullscale_volts()); those volts run through the bank;
-/// the converter divides by the full-scale voltage of output_ref_dbu and
-/// clips at 0 dBFS (+-1.0). in[c] may be out[c]; channels must not overlap.
-/// clipped (NULL, or one counter per channel) gains each channel's clipped
-/// samples. Real-time safe.
-void gs_preamp_bank_process_samples(GsPreampBank *bank, double input_ref_dbu,
-                                    double output_ref_dbu, const float *const *in,
-                                    float *const *out, uint32_t n, uint64_t *clipped)
-  GS_REALTIME;
+/// conv (as many channels as the bank, the same rate) divides them by the
+/// full-scale voltage of output_ref_dbu and clips at 0 dBFS. The output is
+/// delayed by gs_preamp_bank_latency() + gs_strip_converter_latency(). in[c]
+/// may be out[c]; channels must not overlap. clipped (NULL, or one counter
+/// per channel) gains the samples of each channel that went beyond full
+/// scale. Real-time safe.
+void gs_preamp_bank_process_samples(GsPreampBank *bank, GsStripConverter *conv,
+                                    double input_ref_dbu, double output_ref_dbu,
+                                    const float *const *in, float *const *out, uint32_t n,
+                                    uint64_t *clipped) GS_REALTIME;
 
 /// Clears all filter state of every channel, as gs_preamp_reset(); ends
 /// every glide (gain, pad, polarity, high-pass, tone) at its target.

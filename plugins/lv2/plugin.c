@@ -57,6 +57,7 @@ typedef struct {
   bool has[GS_LV2_N_CONTROLS];
   GsPreampBank *bank[N_FACTORS];  // by factor 1, 2, 4, 8
   GsPreampBank *active;           // one of bank[]
+  GsStripConverter *conv;         // the converter after whichever bank runs
   Settings applied;               // what active runs with
   bool fresh;                     // activated: the next run starts every bank from rest
   uint64_t seed;                  // noise seed: channel c runs seed + c
@@ -93,6 +94,7 @@ static void cleanup(LV2_Handle instance)
     for (unsigned i = 0; i < N_FACTORS; ++i) {
       gs_preamp_bank_free(p->bank[i]);
     }
+    gs_strip_converter_free(p->conv);
     free(p);
   }
 }
@@ -145,6 +147,11 @@ static LV2_Handle instantiate(const LV2_Descriptor *descriptor, double rate,
       cleanup(p);
       return NULL;
     }
+  }
+  GsError err;
+  if (gs_strip_converter_new(rate, channels, &p->conv, &err)) {
+    cleanup(p);
+    return NULL;
   }
   for (unsigned c = 0; c < MAX_CHANNELS; ++c) {
     gs_gain_init(&p->trim[c], rate, TRIM_GLIDE_S, 0.0f);
@@ -247,6 +254,9 @@ static void run(LV2_Handle instance, uint32_t n_frames) GS_REALTIME
     p->active = p->bank[factor_slot(s.factor)];
     apply(p, p->active, &s, &p->applied, true);
     gs_preamp_bank_reset(p->active);
+    if (p->fresh) {
+      gs_strip_converter_reset(p->conv);
+    }
     for (unsigned c = 0; c < p->channels; ++c) {
       gs_gain_set_db(&p->trim[c], trim_db);
       if (p->fresh) {
@@ -264,7 +274,8 @@ static void run(LV2_Handle instance, uint32_t n_frames) GS_REALTIME
   }
   p->applied = s;
   if (p->latency) {
-    *p->latency = (float)gs_preamp_bank_latency(p->active);
+    *p->latency =
+      (float)(gs_preamp_bank_latency(p->active) + gs_strip_converter_latency(p->conv));
   }
 
   const double ref_dbu = s.value[GS_LV2_INPUT_REF];
@@ -274,8 +285,8 @@ static void run(LV2_Handle instance, uint32_t n_frames) GS_REALTIME
     for (unsigned c = 0; c < p->channels; ++c) {
       memcpy(buf[c], p->in[c] + done, sizeof(float) * m);
     }
-    gs_preamp_bank_process_samples(p->active, ref_dbu, ref_dbu, (const float *const *)buf, buf,
-                                   m, NULL);
+    gs_preamp_bank_process_samples(p->active, p->conv, ref_dbu, ref_dbu,
+                                   (const float *const *)buf, buf, m, NULL);
     for (unsigned c = 0; c < p->channels; ++c) {
       if (gs_gain_is_unity(&p->trim[c])) {
         memcpy(p->out[c] + done, buf[c], sizeof(float) * m);

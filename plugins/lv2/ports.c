@@ -19,8 +19,9 @@
 #define REF_MAX_DBU 40.0
 #define REF_DEFAULT_DBU 18.0
 // The latency port's range: the largest latency of any model at any factor
-// is 5.48 samples (instrument preamps at 8x, docs/models.md).
-#define LATENCY_MAX_FRAMES 16.0
+// is 5.48 samples (instrument preamps at 8x, docs/models.md), plus the
+// converter's 39 at rates up to 48 kHz.
+#define LATENCY_MAX_FRAMES 64.0
 
 #define SPEC(sym, nm, cm, u, lo, hi, d)                                                      \
   (GsLv2ControlSpec){.symbol = (sym), .name = (nm), .comment = (cm), .unit = (u), .min = (lo),     \
@@ -76,7 +77,7 @@ bool gs_lv2_control_spec(const GsPreampInfo *m, GsLv2Control c, GsLv2ControlSpec
     s.toggled = true;
     break;
   case GS_LV2_LATENCY:
-    s = SPEC("latency", "Latency", "the delay of the oversampling filters", GS_LV2_UNIT_FRAME, 0,
+    s = SPEC("latency", "Latency", "the delay of the oversampling filters and the converter", GS_LV2_UNIT_FRAME, 0,
              LATENCY_MAX_FRAMES, 0);
     s.output = true;
     break;

@@ -277,6 +277,7 @@ typedef struct {
   SNDFILE *in;
   GsTrackFile out;
   GsPreampBank *bank;  // all channels' strips, processed together
+  GsStripConverter *conv;  // their converters
   GsReport report;
   float *frames;       // interleaved, BLOCK frames
   float *planar;       // every channel, BLOCK samples each
@@ -289,6 +290,7 @@ static void run_free(Run *r)
   }
   gs_trackfile_abort(&r->out);
   gs_preamp_bank_free(r->bank);
+  gs_strip_converter_free(r->conv);
   gs_report_free(&r->report);
   free(r->frames);
   free(r->planar);
@@ -369,7 +371,12 @@ int gs_cli_process(int argc, char **argv)
     gs_preamp_bank_set_gain_db(r.bank, c, o.gain_db[c]);
   }
   gs_preamp_bank_reset(r.bank);  // every channel starts at its own gain, no glide
-  const double latency = gs_preamp_bank_latency(r.bank);
+  if (gs_strip_converter_new(in_info.samplerate, channels, &r.conv, &err)) {
+    run_free(&r);
+    return bad("%s: %s", in_path, err.message);
+  }
+  // The strip's delay and the converter's (a whole number of samples).
+  const double latency = gs_preamp_bank_latency(r.bank) + gs_strip_converter_latency(r.conv);
   const long comp = lround(latency);
 
   r.frames = malloc(sizeof(float) * BLOCK * channels);
@@ -432,7 +439,7 @@ int gs_cli_process(int argc, char **argv)
     }
     // Samples to volts, the strip, the converter (one code path with the LV2 plugins).
     uint64_t clipped[MAX_CHANNELS] = {0};
-    gs_preamp_bank_process_samples(r.bank, o.input_ref_dbu, o.output_ref_dbu,
+    gs_preamp_bank_process_samples(r.bank, r.conv, o.input_ref_dbu, o.output_ref_dbu,
                                    (const float *const *)in_ch, in_ch, (uint32_t)n, clipped);
     for (unsigned c = 0; c < channels; ++c) {
       const float *x = in_ch[c];

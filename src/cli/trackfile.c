@@ -65,8 +65,11 @@ GsStatus gs_trackfile_write(GsTrackFile *t, const float *frames, uint32_t n, GsE
   }
   for (unsigned c = 0; c < ch; ++c) {
     for (uint32_t i = 0; i < n; ++i) {
+      // A fixed-point word saturates at full scale; a float sample keeps a
+      // converter's overshoot (docs/converters.md). NaN and infinities: 0.
       const float x = frames[(size_t)i * ch + c];
-      t->column[i] = x > 1.0f ? 1.0f : (x < -1.0f ? -1.0f : (x == x ? x : 0.0f));  // NaN: 0
+      const float finite = isfinite(x) ? x : 0.0f;
+      t->column[i] = !t->bits ? finite : (finite > 1.0f ? 1.0f : (finite < -1.0f ? -1.0f : finite));
     }
     gs_quantiser_process(&t->quant[c], t->column, t->column, n);
     for (uint32_t i = 0; i < n; ++i) {

@@ -28,8 +28,10 @@ typedef struct {
 GsStatus gs_trackfile_open(GsTrackFile *t, const char *path, int major, unsigned channels,
                            int rate_hz, unsigned bits, bool dither, uint64_t seed,
                            uint32_t max_frames, GsError *err);
-/// Writes interleaved frames (full scale 1.0; beyond it is clamped, as a
-/// converter's word saturates).
+/// Writes interleaved frames (full scale 1.0). At 16 and 24 bits a sample
+/// beyond full scale is clamped, as a converter's word saturates; a 32-bit
+/// float file keeps it (a band-limited clip overshoots a little, as a
+/// decimation filter does). NaN and infinities are written as 0.
 GsStatus gs_trackfile_write(GsTrackFile *t, const float *frames, uint32_t n, GsError *err);
 /// Finishes the file and moves it into place.
 GsStatus gs_trackfile_commit(GsTrackFile *t, GsError *err);

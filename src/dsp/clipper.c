@@ -31,7 +31,7 @@ static double bessel_i0(double x)
 
 GsStatus gs_clipper_init(GsClipper *c, double rate_hz)
 {
-  if (!(rate_hz >= 44100.0 && rate_hz <= 192000.0)) {
+  if (!(rate_hz >= GS_CLIPPER_MIN_RATE_HZ && rate_hz <= GS_CLIPPER_MAX_RATE_HZ)) {
     return GS_ERR_RANGE;
   }
   memset(c, 0, sizeof(*c));

@@ -12,6 +12,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/// The rates it is designed for. Below 48 kHz the passband edge is a fixed
+/// fraction of the rate, so every design there has the same 155 taps.
+#define GS_CLIPPER_MIN_RATE_HZ 8000.0
+#define GS_CLIPPER_MAX_RATE_HZ 384000.0
 /// Most oversampling the clipper runs at.
 #define GS_CLIPPER_MAX_FACTOR 4
 /// Most taps of its interpolation and decimation filters.
@@ -74,7 +78,8 @@ typedef struct {
   float wet[GS_CLIPPER_CHUNK];
 } GsClipper;
 
-/// Designs the filters for rate_hz (44100 to 192000 Hz, else GS_ERR_RANGE):
+/// Designs the filters for rate_hz (GS_CLIPPER_MIN_RATE_HZ to
+/// GS_CLIPPER_MAX_RATE_HZ, else GS_ERR_RANGE):
 /// passband 0 to min(20 kHz, 0.4167 rate), stopband from rate minus that
 /// edge, so nothing that folds into the passband survives by more than
 /// -GS_CLIPPER_REJECTION_DB. Clears the state. Main thread.

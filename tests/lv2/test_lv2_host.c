@@ -185,9 +185,21 @@ static void make_signal(float *x, uint32_t n, unsigned channel)
   }
 }
 
+// The converter's delay at RATE, in samples.
+static double converter_latency(void)
+{
+  GsStripConverter *conv = NULL;
+  GsError err;
+  assert_int_equal(gs_strip_converter_new(RATE, 1, &conv, &err), GS_OK);
+  const double d = gs_strip_converter_latency(conv);
+  gs_strip_converter_free(conv);
+  return d;
+}
+
 // The latency port reports gs_preamp_bank_latency() of a bank with the same
-// model and factor, for every plugin and every oversampling setting, and
-// changes with the oversample port while the plugin runs.
+// model and factor plus the converter's delay, for every plugin and every
+// oversampling setting, and changes with the oversample port while the
+// plugin runs.
 static void test_latency_port(void **state)
 {
   (void)state;
@@ -195,6 +207,7 @@ static void test_latency_port(void **state)
   static float in[2][N], out[2][N];
   float *pin[2] = {in[0], in[1]}, *pout[2] = {out[0], out[1]};
   const uint32_t block = N;
+  const double d = converter_latency();
   for (int mi = 0; mi < N_MODELS; ++mi) {
     for (int stereo = 0; stereo < 2; ++stereo) {
       Host h;
@@ -210,7 +223,7 @@ static void test_latency_port(void **state)
         GsPreampBank *b = NULL;
         GsError err;
         assert_int_equal(gs_preamp_bank_new(&c, stereo ? 2u : 1u, &b, &err), GS_OK);
-        const float want = (float)gs_preamp_bank_latency(b);
+        const float want = (float)(gs_preamp_bank_latency(b) + d);
         if (!stereo && (mi == 3 || mi == 5)) {
           printf("%s oversample %g: latency port %.4f samples (bank %.4f)\n", models[mi],
                  settings[i], get(&h, "latency"), want);
@@ -220,10 +233,10 @@ static void test_latency_port(void **state)
       }
       set(&h, "oversample", 1);
       host_run(&h, pin, pout, N, &block, 1);
-      assert_true(get(&h, "latency") == 0.0f);
+      assert_true(get(&h, "latency") == (float)d);  // the converter alone
       set(&h, "oversample", 8);
       host_run(&h, pin, pout, N, &block, 1);
-      GS_ASSERT_ABOVE(get(&h, "latency"), 5.0);  // 5.42 (mic) or 5.48 (instrument)
+      GS_ASSERT_ABOVE(get(&h, "latency"), d + 5.0);  // 5.42 (mic) or 5.48 (instrument)
       host_close(&h);
     }
   }
@@ -299,8 +312,12 @@ static void test_equals_library_path(void **state)
         GsPreampBank *b = NULL;
         GsError err;
         assert_int_equal(gs_preamp_bank_new(&c, stereo ? 2u : 1u, &b, &err), GS_OK);
-        gs_preamp_bank_process_samples(b, 12.0, 12.0, (const float *const *)in, ref, N, NULL);
+        GsStripConverter *conv = NULL;
+        assert_int_equal(gs_strip_converter_new(RATE, stereo ? 2u : 1u, &conv, &err), GS_OK);
+        gs_preamp_bank_process_samples(b, conv, 12.0, 12.0, (const float *const *)in, ref, N,
+                                       NULL);
         gs_preamp_bank_free(b);
+        gs_strip_converter_free(conv);
         const float g = trim ? (float)gs_db_to_gain(-6.0) : 1.0f;
         for (unsigned ch = 0; ch < h.channels; ++ch) {
           for (uint32_t i = 0; i < N; ++i) {
@@ -506,12 +523,13 @@ static void test_bad_input(void **state)
       }
     }
     // Clamped: 40 dB of gain, the +12 dB output trim after a converter
-    // clipping at 0 dBFS: nothing above +12 dBFS.
+    // clipping at 0 dBFS: nothing above +12 dBFS but the band-limited clip's
+    // overshoot (under 10 %, docs/converters.md).
     printf("%s: %zu non-finite samples, peak %.2f dBFS, latency %.2f\n",
            stereo ? "stereo" : "mono", bad, 20 * log10(peak), get(&h, "latency"));
     assert_int_equal(bad, 0);
-    GS_ASSERT_BELOW(peak, gs_db_to_gain(12.0) * 1.0001);
-    GS_ASSERT_NEAR(get(&h, "latency"), 5.30, 0.01);  // bass at 4x (docs/models.md)
+    GS_ASSERT_BELOW(peak, gs_db_to_gain(12.0) * 1.1);
+    GS_ASSERT_NEAR(get(&h, "latency"), 5.30 + converter_latency(), 0.01);  // bass at 4x
     // The channel that had bad samples recovers: the last block carries signal.
     double tail = 0;
     for (uint32_t i = N - 512; i < N; ++i) {
@@ -568,7 +586,11 @@ static void test_automation(void **state)
     }
   }
   printf("%d blocks of automation: peak %.2f dBFS\n", BLOCKS, 20 * log10(peak));
-  GS_ASSERT_BELOW(peak, 1.0 + 1e-6);  // the converter clips at 0 dBFS; the trim only cuts
+  // The converter clips at 0 dBFS without aliasing, and like a real
+  // decimation filter its output overshoots after a hard clip (Gibbs ripple
+  // of the excess it takes away: here up to +4.2 dBFS, the guitar driven
+  // 60 dB with its rail 20 dB over full scale); the trim only cuts.
+  GS_ASSERT_BELOW(peak, 2.0);
   host_close(&h);
 }
 

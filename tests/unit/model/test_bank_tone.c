@@ -9,6 +9,8 @@
 
 #include "dsp/analysis.h"
 #include "gainstage/preamp.h"
+
+#include "dsp/clipper.h"
 #include "gainstage/units.h"
 #include "model/tonestack.h"
 
@@ -202,8 +204,10 @@ static void test_change_glides(void **state)
 }
 
 // gs_preamp_bank_process_samples() is samples x full-scale volts, the bank,
-// / full-scale volts of the output reference and a clip at +-1, bit for bit,
-// and counts the clipped samples per channel.
+// / full-scale volts of the output reference and the converter's band-limited
+// clip at +-1, bit for bit, and counts the samples beyond full scale per
+// channel; a channel that stays below full scale comes out of the converter
+// exactly as it went in, delayed.
 static void test_process_samples(void **state)
 {
   (void)state;
@@ -225,8 +229,15 @@ static void test_process_samples(void **state)
       in[ch][i] = (float)((ch ? 0.001 : 0.3) * sin(2.0 * M_PI * 440.0 * i / RATE_HZ));
     }
   }
+  GsStripConverter *conv = NULL;
+  assert_int_equal(gs_strip_converter_new(RATE_HZ, 2, &conv, &err), GS_OK);
+  const uint32_t d = gs_strip_converter_latency(conv);
+  GsClipper *clip = malloc(2 * sizeof(GsClipper));
+  assert_int_equal(gs_clipper_init(&clip[0], RATE_HZ), GS_OK);
+  assert_int_equal(gs_clipper_init(&clip[1], RATE_HZ), GS_OK);
+  assert_int_equal(gs_clipper_latency(&clip[0]), d);
   uint64_t clipped[2] = {0, 0};
-  gs_preamp_bank_process_samples(a, 18.0, 12.0, (const float *const *)in, out, N, clipped);
+  gs_preamp_bank_process_samples(a, conv, 18.0, 12.0, (const float *const *)in, out, N, clipped);
   const float to_volts = (float)gs_fullscale_volts(18.0);
   const float to_fs = (float)(1.0 / gs_fullscale_volts(12.0));
   uint64_t want_clipped[2] = {0, 0};
@@ -238,12 +249,19 @@ static void test_process_samples(void **state)
   gs_preamp_bank_process(b, (const float *const *)ref, ref, N);
   for (int ch = 0; ch < 2; ++ch) {
     for (uint32_t i = 0; i < N; ++i) {
-      float v = ref[ch][i] * to_fs;
-      if (fabsf(v) > 1.0f) {
-        v = v > 0 ? 1.0f : -1.0f;
-        ++want_clipped[ch];
+      ref[ch][i] *= to_fs;
+      want_clipped[ch] += fabsf(ref[ch][i]) > 1.0f;
+    }
+    if (ch == 1) {  // far below full scale: the converter only delays it
+      float *delayed = malloc(sizeof(float) * N);
+      assert_false(gs_clipper_process(&clip[ch], ref[ch], delayed, N));
+      for (uint32_t i = d; i < N; ++i) {
+        assert_true(delayed[i] == ref[ch][i - d]);
       }
-      ref[ch][i] = v;
+      memcpy(ref[ch], delayed, sizeof(float) * N);
+      free(delayed);
+    } else {
+      gs_clipper_process(&clip[ch], ref[ch], ref[ch], N);
     }
     assert_int_equal(count_diff(out[ch], ref[ch], N), 0);
   }
@@ -256,7 +274,8 @@ static void test_process_samples(void **state)
   gs_preamp_bank_reset(a);
   gs_preamp_bank_free(a);
   assert_int_equal(gs_preamp_bank_new(&c, 2, &a, &err), GS_OK);
-  gs_preamp_bank_process_samples(a, 18.0, 12.0, (const float *const *)in, in, N, NULL);
+  gs_strip_converter_reset(conv);
+  gs_preamp_bank_process_samples(a, conv, 18.0, 12.0, (const float *const *)in, in, N, NULL);
   for (int ch = 0; ch < 2; ++ch) {
     assert_int_equal(count_diff(in[ch], ref[ch], N), 0);
     free(in[ch]);
@@ -265,6 +284,8 @@ static void test_process_samples(void **state)
   }
   gs_preamp_bank_free(a);
   gs_preamp_bank_free(b);
+  gs_strip_converter_free(conv);
+  free(clip);
 }
 
 // Noise switched on live and reseeded equals a bank created with noise and
