@@ -75,6 +75,7 @@ GsStatus gs_analysis_sine(const float *x, size_t n, size_t k, double rate_hz, do
   *r = (GsSineAnalysis){0};
   r->dc = spec[0][0] / (double)n;
   r->fundamental = bin_amplitude(spec, n, k);
+  r->phase = atan2(spec[k][1], spec[k][0]);
   double harm_power = 0.0;
   double other_power = 0.0;  // all but DC and the fundamental, in band
   double alias_power = 0.0;  // all but DC, fundamental and harmonics, in band

@@ -22,6 +22,7 @@
 /// harmonic and every alias exactly on a bin).
 typedef struct {
   double fundamental;  ///< peak amplitude of the fundamental
+  double phase;        ///< phase of the fundamental (radians, cosine reference, at x[0])
   double harmonic[GS_ANALYSIS_MAX_HARMONICS + 1];  ///< peak amplitude of harmonic h (h >= 2, below Nyquist)
   unsigned n_harmonics;  ///< highest h below Nyquist that was measured
   double thd;          ///< sqrt(sum of harmonic powers) / fundamental, band-limited
