@@ -19,7 +19,7 @@
 typedef struct {
   const GsPreampInfo *info;
   GsSinePoint thd[2];       ///< at info->thd[i]'s frequency and level
-  double response_20k_db;   ///< response at 20 kHz re 1 kHz, at -20 dBu
+  double response_20k_db;   ///< response at 20 kHz re 1 kHz, at -20 dBu (sines)
   unsigned oversample;      ///< the factor auto picks
   double latency_phase;     ///< phase delay at 1 kHz, samples
   double latency_reported;  ///< gs_preamp_latency()
