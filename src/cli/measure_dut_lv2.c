@@ -257,7 +257,7 @@ static GsStatus check_features(const LilvPlugin *plugin, const char *uri, GsErro
   const size_t n_missing = gs_dut_lv2_missing(list, n, missing, sizeof(missing));
   if (n_missing) {
     snprintf(err->message, sizeof(err->message),
-             "%s needs %s, which measure does not provide (it provides urid:map, "
+             "%s needs features measure does not provide: %s (it provides urid:map, "
              "urid:unmap, options, bufsz:boundedBlockLength, log)",
              uri, missing);
   }
