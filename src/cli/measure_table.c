@@ -60,6 +60,13 @@ static void noise(FILE *f, const GsDut *dut, const GsNoiseResult *n)
   fprintf(f, "\nNoise (%s, no signal, 22 Hz to 22 kHz)\n",
           dut->can_noise ? "the device's noise on" : "the device as it is");
   fprintf(f, "  gain at 1 kHz         %+8.2f dB\n", n->gain_db);
+  if (n->out_a <= -299.0) {
+    fprintf(f, "  output noise          none: digital silence\n");
+    fprintf(f, "  max level %-11s in %+.1f %s, out %+.1f %s\n",
+            n->max_reached ? "(1% THD+N)" : "(tried)", n->max_in, dut->in_unit, n->max_out,
+            dut->out_unit);
+    return;
+  }
   fprintf(f, "  output noise          %8.1f %s(A)  %8.1f %s unweighted\n", n->out_a,
           dut->out_unit, n->out_flat, dut->out_unit);
   fprintf(f, "  equivalent input      %8.1f %s(A)  %8.1f %s unweighted\n", n->ein_a,
