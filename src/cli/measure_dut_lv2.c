@@ -243,6 +243,11 @@ static void unknown(const LilvPlugins *all, const char *uri, GsError *err)
   }
 }
 
+static int compare(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static GsStatus check_features(const LilvPlugin *plugin, const char *uri, GsError *err)
 {
   LilvNodes *req = lilv_plugin_get_required_features(plugin);
@@ -253,6 +258,7 @@ static GsStatus check_features(const LilvPlugin *plugin, const char *uri, GsErro
       list[n++] = lilv_node_as_uri(lilv_nodes_get(req, i));
     }
   }
+  qsort(list, n, sizeof(list[0]), compare);  // lilv's order is not stable
   char missing[384];
   const size_t n_missing = gs_dut_lv2_missing(list, n, missing, sizeof(missing));
   if (n_missing) {

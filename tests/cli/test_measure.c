@@ -170,10 +170,13 @@ static void test_bad_input(void **state)
                                               "http://lv2plug.in/plugins/eg-amp"));
   assert_int_equal(run("measure --model nope"), 2);
   one_line("unknown model 'nope' (models: clean, console, transformer, tube, bass, guitar)");
-  // eg-sampler (lv2-examples) needs the worker, which measure does not give.
+  // eg-sampler (lv2-examples) needs the worker and default state, which
+  // measure does not give; the list is sorted.
   assert_int_equal(run("measure --lv2 http://lv2plug.in/plugins/eg-sampler"), 2);
   one_line("http://lv2plug.in/plugins/eg-sampler needs features measure does not provide: "
-           "http://lv2plug.in/ns/ext/worker#schedule");
+           "http://lv2plug.in/ns/ext/state#loadDefaultState, "
+           "http://lv2plug.in/ns/ext/worker#schedule (it provides urid:map, urid:unmap, "
+           "options, bufsz:boundedBlockLength, log)");
   assert_int_equal(run("measure --lv2 http://lv2plug.in/plugins/eg-amp --set gian=3"), 2);
   one_line("--set gian: http://lv2plug.in/plugins/eg-amp has no such control (controls: gain)");
   assert_int_equal(run("measure --lv2 http://lv2plug.in/plugins/eg-amp --set gain=300"), 2);
