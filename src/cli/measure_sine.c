@@ -11,7 +11,7 @@
 #define BLOCK_S 0.34  // analysis block: the power of two nearest this
 #define LO_HZ 20.0
 #define HI_HZ 20000.0
-#define MAX_THD_N 0.01  // 1 %: AES17's maximum output level criterion (sec. 6.2.1)
+#define MAX_THD_N 0.01  // 1 %: AES17's maximum output level criterion 
 
 static size_t block_length(double rate_hz)
 {

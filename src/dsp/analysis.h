@@ -47,8 +47,8 @@ size_t gs_analysis_coprime_bin(size_t n, double rate_hz, double freq_hz);
 /// (Parseval's theorem: the sum of bin powers is the mean square), each
 /// weighted by the A curve of IEC 61672-1 when a_weighted. No window: for
 /// broadband noise, where leakage between bins changes nothing. The usual
-/// bands are 22 Hz to 22 kHz (AES17 sec. 5.2.5's 'unweighted' band) and
-/// the same with A-weighting (AES17 sec. 5.2.6). GS_ERR_RANGE, GS_ERR_NOMEM.
+/// bands are 22 Hz to 22 kHz (AES17's standard low-pass band) and
+/// the same with A-weighting (AES17's weighted noise). GS_ERR_RANGE, GS_ERR_NOMEM.
 GsStatus gs_analysis_noise(const float *x, size_t n, double rate_hz, double lo_hz, double hi_hz,
                            bool a_weighted, double *rms);
 

@@ -44,7 +44,7 @@ void gs_sweep_fill(const GsSweep *s, float *out, double peak);
 /// The inverse filter is the regularised spectral inverse of what was sent
 /// (Farina 2000 sec. 3 uses the time-reversed sweep; the spectral inverse
 /// is exact in band instead of leaving ripple at the band's edges; Mueller &
-/// Massarani 2001 sec. 5.2), with a floor 100 dB below the sweep's peak
+/// Massarani 2001), with a floor 100 dB below the sweep's peak
 /// spectrum so bands it never reached stay quiet. GS_ERR_NOMEM.
 GsStatus gs_sweep_deconvolve(const GsSweep *s, const float *sent, const float *received,
                              double *ir);
