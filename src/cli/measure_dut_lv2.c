@@ -469,7 +469,8 @@ GsStatus gs_dut_lv2_new(const char *uri, double rate_hz, const GsDutControl *set
     dut->reported_latency = p->controls[lp];
   }
   LilvNode *name = lilv_plugin_get_name(p->plugin);
-  snprintf(dut->name, sizeof(dut->name), "%s (%s)", name ? lilv_node_as_string(name) : uri, uri);
+  snprintf(dut->name, sizeof(dut->name), "%s (%s)%s", name ? lilv_node_as_string(name) : uri,
+           uri, p->in2_port != UINT32_MAX ? ", both inputs fed, first output measured" : "");
   lilv_node_free(name);
   *out = dut;
   return GS_OK;
