@@ -26,4 +26,7 @@ int gs_cli_devices(int argc, char **argv);
 /// gainstage latency [options] [SESSION]
 int gs_cli_latency(int argc, char **argv);
 
+/// gainstage measure [WHAT...] DEVICE [options]
+int gs_cli_measure(int argc, char **argv);
+
 #endif  // GS_CLI_COMMANDS_H

@@ -15,6 +15,8 @@ static const char usage[] =
   "  render [options] SESSION   play a session through the interface, offline\n"
   "  run [options] SESSION      run a session as a live interface (JACK, ALSA or null)\n"
   "  latency [options] [SESSION] measure the round trip through a loopback\n"
+  "  measure [WHAT] DEVICE      measure a model, a strip or an LV2 plugin (response, THD,\n"
+  "                             noise, aliasing, latency)\n"
   "  demo                       record the bundled band (no hardware, no downloads)\n"
   "  models                     list the preamp models\n"
   "  devices                    list the audio devices (JACK, ALSA, null)\n"
@@ -36,7 +38,7 @@ static const struct {
 } commands[] = {
   {"process", gs_cli_process}, {"render", gs_cli_render}, {"run", gs_cli_run},
   {"latency", gs_cli_latency}, {"demo", gs_cli_demo},     {"models", models},
-  {"devices", gs_cli_devices},
+  {"devices", gs_cli_devices}, {"measure", gs_cli_measure},
 };
 
 int main(int argc, char **argv)
@@ -56,6 +58,6 @@ int main(int argc, char **argv)
     }
   }
   fprintf(stderr, "gainstage: unknown command '%s' (commands: process, render, run, latency, "
-                  "demo, models, devices; see --help)\n", argv[1]);
+                  "measure, demo, models, devices; see --help)\n", argv[1]);
   return 2;
 }

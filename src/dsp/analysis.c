@@ -3,6 +3,8 @@
 
 #include "dsp/analysis.h"
 
+#include "dsp/weighting.h"
+
 #include <fftw3.h>
 #include <math.h>
 #include <stdlib.h>
@@ -73,6 +75,7 @@ GsStatus gs_analysis_sine(const float *x, size_t n, size_t k, double rate_hz, do
   *r = (GsSineAnalysis){0};
   r->dc = spec[0][0] / (double)n;
   r->fundamental = bin_amplitude(spec, n, k);
+  r->phase = atan2(spec[k][1], spec[k][0]);
   double harm_power = 0.0;
   double other_power = 0.0;  // all but DC and the fundamental, in band
   double alias_power = 0.0;  // all but DC, fundamental and harmonics, in band
@@ -98,6 +101,30 @@ GsStatus gs_analysis_sine(const float *x, size_t n, size_t k, double rate_hz, do
   r->thd = f2 > 0 ? sqrt(harm_power / f2) : 0.0;
   r->thd_n = f2 > 0 ? sqrt(other_power / f2) : 0.0;
   r->aliasing = f2 > 0 ? alias_power / f2 : 0.0;
+  fftw_free(spec);
+  return GS_OK;
+}
+
+GsStatus gs_analysis_noise(const float *x, size_t n, double rate_hz, double lo_hz, double hi_hz,
+                           bool a_weighted, double *rms)
+{
+  if (n < 4 || n % 2 || !(rate_hz > 0) || !(lo_hz < hi_hz)) {
+    return GS_ERR_RANGE;
+  }
+  fftw_complex *spec = NULL;
+  GsStatus st = transform(x, n, &spec);
+  if (st) {
+    return st;
+  }
+  double power = 0.0;  // sum of bin powers, both sides of the spectrum
+  for (size_t b = 1; b < n / 2; ++b) {
+    const double f = (double)b * rate_hz / (double)n;
+    if (f >= lo_hz && f <= hi_hz) {
+      const double a = a_weighted ? gs_a_weighting(f) : 1.0;
+      power += 2.0 * (spec[b][0] * spec[b][0] + spec[b][1] * spec[b][1]) * a * a;
+    }
+  }
+  *rms = sqrt(power) / (double)n;
   fftw_free(spec);
   return GS_OK;
 }

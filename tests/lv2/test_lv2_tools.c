@@ -346,6 +346,10 @@ static void test_install(void **state)
   assert_true(installed_file(dest, rel));
   snprintf(rel, sizeof(rel), "%s/share/doc/gainstage/process.md", prefix);
   assert_true(installed_file(dest, rel));
+  snprintf(rel, sizeof(rel), "%s/share/doc/gainstage/measure.md", prefix);
+  assert_true(installed_file(dest, rel));
+  snprintf(rel, sizeof(rel), "%s/share/doc/gainstage/measure/response.svg", prefix);
+  assert_true(installed_file(dest, rel));  // the plots measure.md shows
   assert_int_equal(sh(lv2_folder, false, "find '%s' -name 'libgainstage.so*' -o -name 'libgainstage.a'", dest), 0);
   const size_t libs = count(slurp("out.txt"), "libgainstage");
   printf("installed under %s%s: the bundle in %s, %zu library files\n", dest, prefix, lv2dir,

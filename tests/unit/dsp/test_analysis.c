@@ -5,6 +5,8 @@
 #include "check.h"
 
 #include "dsp/analysis.h"
+#include "dsp/noise.h"
+#include "dsp/weighting.h"
 
 #include <stdlib.h>
 
@@ -92,6 +94,47 @@ static void test_coprime_bin(void **state)
   GS_ASSERT_NEAR((double)k * 48000.0 / 65536.0, 5000.0, 48000.0 / 65536.0);
 }
 
+// A sine with a third harmonic of exactly 1 % reads THD 1.000 % and THD+N
+// the same (no other component).
+static void test_one_percent_h3(void **state)
+{
+  (void)state;
+  const size_t bin[] = {341, 1023};
+  const double amp[] = {0.5, 0.005}, phase[] = {0.3, 1.1};
+  float *x = build(2, bin, amp, phase, 0.0);
+  GsSineAnalysis r;
+  assert_int_equal(gs_analysis_sine(x, N, 341, RATE, 20.0, 20000.0, &r), GS_OK);
+  GS_ASSERT_NEAR(100.0 * r.thd, 1.0, 1e-4);
+  GS_ASSERT_NEAR(100.0 * r.thd_n, 1.0, 1e-4);
+  GS_ASSERT_NEAR(20.0 * log10(r.harmonic[3] / r.fundamental), -40.0, 1e-3);
+  free(x);
+}
+
+// White noise of RMS 0.1 over the whole band (0 to 24 kHz): 22 Hz to 22 kHz
+// holds (22000 - 22) / 24000 of its power, and A-weighted it holds
+// gs_a_weighting_power(22, 22000) / 24000 (unit density per Hz).
+static void test_noise_bands(void **state)
+{
+  (void)state;
+  const size_t n = 1 << 17;
+  float *x = calloc(n, sizeof(float));
+  GsWhite white;
+  gs_white_init(&white, 7);
+  gs_white_add(&white, 0.1f, x, (uint32_t)n);
+  double flat, a;
+  assert_int_equal(gs_analysis_noise(x, n, RATE, 22.0, 22000.0, false, &flat), GS_OK);
+  assert_int_equal(gs_analysis_noise(x, n, RATE, 22.0, 22000.0, true, &a), GS_OK);
+  const double expect_flat = 20.0 * log10(0.1 * sqrt((22000.0 - 22.0) / 24000.0));
+  const double expect_a = 20.0 * log10(0.1 * sqrt(gs_a_weighting_power(22.0, 22000.0) / 24000.0));
+  print_message("white noise: %.3f dB flat (analytic %.3f), %.3f dB A (analytic %.3f)\n",
+                20.0 * log10(flat), expect_flat, 20.0 * log10(a), expect_a);
+  // 65536 bins: the power's statistical spread is about 0.02 dB.
+  GS_ASSERT_NEAR(20.0 * log10(flat), expect_flat, 0.1);
+  GS_ASSERT_NEAR(20.0 * log10(a), expect_a, 0.1);
+  assert_int_equal(gs_analysis_noise(x, n, RATE, 22000.0, 22.0, true, &a), GS_ERR_RANGE);
+  free(x);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -99,6 +142,8 @@ int main(void)
     cmocka_unit_test(test_harmonics_noise_and_aliases),
     cmocka_unit_test(test_band_limits_and_silence),
     cmocka_unit_test(test_coprime_bin),
+    cmocka_unit_test(test_one_percent_h3),
+    cmocka_unit_test(test_noise_bands),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
