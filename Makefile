@@ -4,11 +4,12 @@
 #   make demo   build and run the demo (LIVE=1: the same band live on the null clock)
 #   make check  build (normal, ASan+UBSan, RealtimeSanitizer) and run every test
 #   make bench  run the benchmarks (JSON on stdout)
+#   make peers  gainstage's LV2 plugins beside the installed peers; rewrites the table in docs/performance.md
 
 BUILD ?= build
 MESON_OPTS ?= -Dwerror=true
 
-.PHONY: all deps build demo check bench install clean
+.PHONY: all deps build demo check bench peers install clean
 
 all: build
 
@@ -31,6 +32,9 @@ bench: build
 	@$(BUILD)/bench/bench_noise
 	@$(BUILD)/bench/bench_backend
 	@$(BUILD)/bench/bench_recorder
+
+peers: build
+	@./bench/peers --build $(BUILD) --write-docs
 
 install: build
 	@meson install -C $(BUILD)

@@ -91,7 +91,7 @@ void gs_clipper_reset(GsClipper *c) GS_REALTIME;
 /// been replaced by the caller. Real-time safe.
 bool gs_clipper_process(GsClipper *c, const float *in, float *out, uint32_t n) GS_REALTIME;
 /// The delay D in base-rate samples.
-uint32_t gs_clipper_latency(const GsClipper *c);
+uint32_t gs_clipper_latency(const GsClipper *c) GS_REALTIME;
 
 /// The excess of u beyond +-1 averaged with weight t over the segment
 /// from a (t = 0) to b (t = 1): the integral of t e(a + (b - a) t) dt over
