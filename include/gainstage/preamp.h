@@ -171,8 +171,9 @@ void gs_preamp_bank_set_tone(GsPreampBank *bank, double bass_db, double mid_db,
 /// every channel. Real-time safe.
 void gs_preamp_bank_set_noise(GsPreampBank *bank, bool noise) GS_REALTIME;
 /// Restarts every channel's noise sequence: channel c from seed + c, as a
-/// new bank with that config seed. Main thread (not while processing).
-void gs_preamp_bank_set_seed(GsPreampBank *bank, uint64_t seed);
+/// new bank with that config seed. Real-time safe (on the thread that
+/// processes).
+void gs_preamp_bank_set_seed(GsPreampBank *bank, uint64_t seed) GS_REALTIME;
 
 /// The converter at the end of a strip between digital ends (what
 /// `gainstage process` and the LV2 plugins run): volts to full-scale samples,
@@ -199,7 +200,8 @@ uint32_t gs_strip_converter_latency(const GsStripConverter *conv) GS_REALTIME;
 /// Runs n frames of every channel from samples to samples, the path of
 /// `gainstage process`: a sample of 1.0 is the peak of a full-scale sine at
 /// input_ref_dbu (gs_fullscale_volts()); those volts run through the bank;
-/// conv (as many channels as the bank, the same rate) divides them by the
+/// conv (as many channels as the bank, the same rate; a channel it lacks comes
+/// out silent) divides them by the
 /// full-scale voltage of output_ref_dbu and clips at 0 dBFS. The output is
 /// delayed by gs_preamp_bank_latency() + gs_strip_converter_latency(). in[c]
 /// may be out[c]; channels must not overlap. clipped (NULL, or one counter

@@ -41,6 +41,8 @@
 #define TRIM_GLIDE_S 0.010
 
 // The settings the ports give, made valid (gs_lv2_control_clamp).
+#define URI_MAX 96  // the longest plugin URI and more
+
 typedef struct {
   double value[GS_LV2_N_CONTROLS];
   unsigned factor;  // the oversampling in use: gs_lv2_oversample_from_port resolved
@@ -102,18 +104,14 @@ static void cleanup(LV2_Handle instance)
 // The model and channel count a plugin URI names, or false.
 static bool parse_uri(const char *uri, const GsPreampInfo **model, unsigned *channels)
 {
-  const size_t base = strlen(GS_LV2_URI_BASE);
-  if (strncmp(uri, GS_LV2_URI_BASE, base)) {
-    return false;
-  }
-  const char *rest = uri + base;
   for (size_t i = 0; i < gs_preamp_model_count(); ++i) {
-    const GsPreampInfo *m = gs_preamp_model_info(i);
-    const size_t n = strlen(m->name);
-    if (!strncmp(rest, m->name, n) && (!rest[n] || !strcmp(rest + n, "-stereo"))) {
-      *model = m;
-      *channels = rest[n] ? 2 : 1;
-      return true;
+    for (unsigned c = 1; c <= 2; ++c) {
+      char name[URI_MAX];
+      if (gs_lv2_uri(gs_preamp_model_info(i), c, name, sizeof(name)) && !strcmp(uri, name)) {
+        *model = gs_preamp_model_info(i);
+        *channels = c;
+        return true;
+      }
     }
   }
   return false;
@@ -254,6 +252,9 @@ static void run(LV2_Handle instance, uint32_t n_frames) GS_REALTIME
     p->active = p->bank[factor_slot(s.factor)];
     apply(p, p->active, &s, &p->applied, true);
     gs_preamp_bank_reset(p->active);
+    // Its noise starts again from the seed, so what a session plays is
+    // reproducible from the state and the automation alone.
+    gs_preamp_bank_set_seed(p->active, p->seed);
     if (p->fresh) {
       gs_strip_converter_reset(p->conv);
     }
@@ -274,8 +275,11 @@ static void run(LV2_Handle instance, uint32_t n_frames) GS_REALTIME
   }
   p->applied = s;
   if (p->latency) {
-    *p->latency =
-      (float)(gs_preamp_bank_latency(p->active) + gs_strip_converter_latency(p->conv));
+    // Whole frames, as hosts delay by and `gainstage process` trims (lround;
+    // the latency is positive, so adding a half and truncating is the same).
+    const double latency =
+      gs_preamp_bank_latency(p->active) + gs_strip_converter_latency(p->conv);
+    *p->latency = (float)(uint32_t)(latency + 0.5);
   }
 
   const double ref_dbu = s.value[GS_LV2_INPUT_REF];
@@ -283,11 +287,18 @@ static void run(LV2_Handle instance, uint32_t n_frames) GS_REALTIME
   for (uint32_t done = 0; done < n_frames;) {
     const uint32_t m = n_frames - done < PIECE ? n_frames - done : PIECE;
     for (unsigned c = 0; c < p->channels; ++c) {
-      memcpy(buf[c], p->in[c] + done, sizeof(float) * m);
+      if (p->in[c]) {
+        memcpy(buf[c], p->in[c] + done, sizeof(float) * m);
+      } else {  // a host that left an input unconnected: silence
+        memset(buf[c], 0, sizeof(float) * m);
+      }
     }
     gs_preamp_bank_process_samples(p->active, p->conv, ref_dbu, ref_dbu,
                                    (const float *const *)buf, buf, m, NULL);
     for (unsigned c = 0; c < p->channels; ++c) {
+      if (!p->out[c]) {
+        continue;  // an unconnected output
+      }
       if (gs_gain_is_unity(&p->trim[c])) {
         memcpy(p->out[c] + done, buf[c], sizeof(float) * m);
       } else {
@@ -337,7 +348,11 @@ static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function
   if (v && (type != p->urid_int || size != sizeof(int32_t))) {
     return LV2_STATE_ERR_BAD_TYPE;
   }
-  if (v && *(const int32_t *)v > GS_LV2_STATE_VERSION) {
+  int32_t version = 1;
+  if (v) {
+    memcpy(&version, v, sizeof(version));  // the host's buffer need not be aligned
+  }
+  if (version < 1 || version > GS_LV2_STATE_VERSION) {
     return LV2_STATE_ERR_UNKNOWN;
   }
   const void *s = retrieve(handle, p->urid_seed, &size, &type, &vflags);
@@ -364,7 +379,6 @@ static const void *extension_data(const char *uri)
 // One descriptor per model and channel count, built when the library is
 // loaded (before any host thread can ask for one).
 #define MAX_PLUGINS 32
-#define URI_MAX 96
 static char uris[MAX_PLUGINS][URI_MAX];
 static LV2_Descriptor descriptors[MAX_PLUGINS];
 static uint32_t n_descriptors;
@@ -374,7 +388,7 @@ __attribute__((constructor)) static void build_descriptors(void)
   const size_t n_models = gs_preamp_model_count();
   for (uint32_t i = 0; i < 2 * n_models && i < MAX_PLUGINS; ++i) {
     const GsPreampInfo *m = gs_preamp_model_info(i / 2);
-    snprintf(uris[i], URI_MAX, "%s%s%s", GS_LV2_URI_BASE, m->name, i % 2 ? "-stereo" : "");
+    gs_lv2_uri(m, i % 2 + 1, uris[i], URI_MAX);
     descriptors[i] = (LV2_Descriptor){uris[i], instantiate, connect_port, activate, run, NULL,
                                       cleanup, extension_data};
     n_descriptors = i + 1;

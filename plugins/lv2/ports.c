@@ -3,6 +3,8 @@
 
 #include "ports.h"
 
+#include <stdio.h>
+
 #include <math.h>
 
 // The output trim after the converter: enough to pull a hot strip down or
@@ -139,4 +141,11 @@ unsigned gs_lv2_oversample_from_port(float value)
 {
   // Half way between neighbours: 0.5, 1.5, 3 and 6.
   return !(value >= 0.5f) ? 0 : value < 1.5f ? 1 : value < 3.0f ? 2 : value < 6.0f ? 4 : 8;
+}
+
+bool gs_lv2_uri(const GsPreampInfo *m, unsigned channels, char *uri, size_t size)
+{
+  const int n = snprintf(uri, size, "%s%s%s", GS_LV2_URI_BASE, m->name,
+                         channels == 2 ? "-stereo" : "");
+  return n > 0 && (size_t)n < size;
 }

@@ -66,6 +66,9 @@ bool gs_lv2_control_spec(const GsPreampInfo *m, GsLv2Control c, GsLv2ControlSpec
 /// port index of control c (audio ins come first, then audio outs, then the
 /// controls in GsLv2Control order); -1 if the model has no such control.
 uint32_t gs_lv2_port_count(const GsPreampInfo *m, unsigned channels);
+/// Writes the URI of model m's plugin with channels (1 or 2) into uri, as
+/// GS_LV2_URI_BASE says; returns false when size is too small.
+bool gs_lv2_uri(const GsPreampInfo *m, unsigned channels, char *uri, size_t size);
 int32_t gs_lv2_control_index(const GsPreampInfo *m, unsigned channels, GsLv2Control c);
 /// The symbol of audio port c (channel, 0 or 1) of a plugin with channels:
 /// "in" / "out" for mono, "in_l", "in_r", "out_l", "out_r" for stereo.

@@ -90,7 +90,9 @@ static void write_control(FILE *f, const GsPreampInfo *m, unsigned channels, GsL
 
 static void write_plugin(FILE *f, const GsPreampInfo *m, unsigned channels, int minor, int micro)
 {
-  fprintf(f, "<%s%s%s>\n", GS_LV2_URI_BASE, m->name, channels == 2 ? "-stereo" : "");
+  char uri[128];
+  gs_lv2_uri(m, channels, uri, sizeof(uri));
+  fprintf(f, "<%s>\n", uri);
   fprintf(f, "\ta lv2:Plugin, lv2:AmplifierPlugin ;\n");
   fprintf(f, "\tdoap:name \"gainstage %s%s\" ;\n", m->name, channels == 2 ? " (stereo)" : "");
   fprintf(f, "\tdoap:license <https://spdx.org/licenses/ISC> ;\n");
@@ -149,8 +151,10 @@ int main(int argc, char **argv)
   for (size_t i = 0; i < gs_preamp_model_count(); ++i) {
     const GsPreampInfo *m = gs_preamp_model_info(i);
     for (unsigned channels = 1; channels <= 2; ++channels) {
-      fprintf(man, "<%s%s%s>\n\ta lv2:Plugin ;\n\tlv2:binary <%s> ;\n\trdfs:seeAlso <gainstage.ttl> .\n\n",
-              GS_LV2_URI_BASE, m->name, channels == 2 ? "-stereo" : "", argv[2]);
+      char uri[128];
+      gs_lv2_uri(m, channels, uri, sizeof(uri));
+      fprintf(man, "<%s>\n\ta lv2:Plugin ;\n\tlv2:binary <%s> ;\n\trdfs:seeAlso <gainstage.ttl> .\n\n",
+              uri, argv[2]);
       write_plugin(ttl, m, channels, minor, micro);
     }
   }

@@ -17,8 +17,8 @@ typedef struct {
   GsPrng rng;
 } GsWhite;
 
-/// The same seed always gives the same sequence. Main thread.
-void gs_white_init(GsWhite *w, uint64_t seed);
+/// The same seed always gives the same sequence. Real-time safe.
+void gs_white_init(GsWhite *w, uint64_t seed) GS_REALTIME;
 /// Adds rms times unit white noise to out (out += rms * n). Real-time safe:
 /// no allocation or lock; about 1 deviate in 36 calls exp() or log().
 void gs_white_add(GsWhite *w, float rms, float *out, uint32_t n) GS_REALTIME;

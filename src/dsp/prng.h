@@ -14,7 +14,7 @@ typedef struct {
 
 /// The same seed always gives the same sequence; every seed (0 too) is
 /// valid, mixed through splitmix64. Main thread or real time.
-void gs_prng_seed(GsPrng *rng, uint64_t seed);
+void gs_prng_seed(GsPrng *rng, uint64_t seed) GS_REALTIME;
 /// 32 random bits (the low few are weaker than the high ones in xoshiro128+).
 /// Real-time safe. Inline, so that a loop keeps the state in registers; prng.c
 /// holds the one external definition (C11 6.7.4).

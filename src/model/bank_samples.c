@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct GsStripConverter {
   unsigned channels;
@@ -68,6 +69,9 @@ void gs_preamp_bank_process_samples(GsPreampBank *bank, GsStripConverter *conv,
   const float to_volts = (float)gs_fullscale_volts(input_ref_dbu);
   const float to_fs = (float)(1.0 / gs_fullscale_volts(output_ref_dbu));
   const unsigned channels = gs_preamp_bank_channels(bank);
+  // A converter with fewer channels than the bank (a caller's mistake) must
+  // not be read past its end: the bank's other channels come out silent.
+  const unsigned converted = channels < conv->channels ? channels : conv->channels;
   // The converter's filters run with denormals flushed, as the bank does,
   // so its output does not depend on the caller's floating-point mode (a
   // host's or the command's).
@@ -80,7 +84,10 @@ void gs_preamp_bank_process_samples(GsPreampBank *bank, GsStripConverter *conv,
     }
   }
   gs_preamp_bank_process(bank, (const float *const *)out, out, n);
-  for (unsigned c = 0; c < channels; ++c) {
+  for (unsigned c = converted; c < channels; ++c) {
+    memset(out[c], 0, sizeof(float) * n);
+  }
+  for (unsigned c = 0; c < converted; ++c) {
     float *const y = out[c];
     uint64_t n_clipped = 0;
     for (uint32_t i = 0; i < n; ++i) {

@@ -194,8 +194,10 @@ typedef struct {
 } Case;
 
 // lv2apply with the plugin equals gainstage process with the same settings
-// (32-bit float, no dither) to better than -120 dB, once lv2apply's output
-// is moved back by the latency process compensates (lround of the latency).
+// (32-bit float, no dither) sample for sample (the issue asks for better
+// than -120 dB; one code path gives every bit), once lv2apply's output is
+// moved back by the latency process compensates, which is what the plugin's
+// latency port reports.
 static void test_lv2apply_equals_process(void **state)
 {
   (void)state;
@@ -240,10 +242,12 @@ static void test_lv2apply_equals_process(void **state)
     assert_int_equal(pi.frames, FRAMES);
     assert_int_equal(li.frames, FRAMES);
     double err = 0, sig = 0;
+    long differ = 0;
     const int ch = c->channels;
     for (long i = 0; i + comp < FRAMES; ++i) {
       for (int j = 0; j < ch; ++j) {
         const double d = (double)l[(i + comp) * ch + j] - p[i * ch + j];
+        differ += d != 0.0;
         err += d * d;
         sig += (double)p[i * ch + j] * p[i * ch + j];
       }
@@ -253,6 +257,7 @@ static void test_lv2apply_equals_process(void **state)
            c->model, ch == 2 ? "stereo" : "mono", c->process_args, comp, db,
            10 * log10(sig / (double)((FRAMES - comp) * ch)));
     GS_ASSERT_BELOW(db, -120.0);
+    assert_int_equal(differ, 0);
     GS_ASSERT_ABOVE(sig, 1.0);  // there was a signal to compare
     free(p);
     free(l);
