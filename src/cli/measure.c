@@ -178,6 +178,21 @@ static bool parse_set(Options *o, const char *text)
 // A strip option: remembered, for it applies to --model only.
 #define STRIP(name) o->strip_option = o->strip_option ? o->strip_option : (name)
 
+// A URI starts with a scheme (RFC 3986 section 3.1: a letter, then letters,
+// digits, "+", "-" or ".") and a colon; without one lilv prints its own error.
+static bool has_scheme(const char *uri)
+{
+  if (!((*uri >= 'a' && *uri <= 'z') || (*uri >= 'A' && *uri <= 'Z'))) {
+    return false;
+  }
+  const char *c = uri + 1;
+  while ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+         *c == '+' || *c == '-' || *c == '.') {
+    ++c;
+  }
+  return *c == ':' && c[1];
+}
+
 // thd-level's levels from->to by step: what gs_measure_all() will measure.
 static int check_levels(double from, double to, double step)
 {
@@ -302,7 +317,7 @@ static int parse(Options *o, int argc, char **argv)
     return bad("--rate %g: out of range (%g to %g Hz)", o->strip_config.rate_hz,
                GS_MEASURE_MIN_RATE_HZ, GS_MEASURE_MAX_RATE_HZ);
   }
-  if (o->lv2 && !strstr(o->lv2, "://") && strncmp(o->lv2, "urn:", 4)) {
+  if (o->lv2 && !has_scheme(o->lv2)) {
     return bad("--lv2 %s: not a URI (a plugin's URI, e.g. http://lv2plug.in/plugins/eg-amp; "
                "lv2ls lists them)",
                o->lv2);
