@@ -229,6 +229,28 @@ static void test_lv2_eg_amp(void **state)
   json_decref(r);
 }
 
+// Calf's sidechain compressor (calf-plugins; skipped where it is not
+// installed) listening to its external sidechain, the third audio input:
+// that input must hear silence, so a -12 dBFS sine passes at 0.00 dB. When
+// one buffer served every unmeasured port, the sidechain heard the second
+// output's last block and the gain was -1.78 dB.
+static void test_lv2_sidechain_hears_silence(void **state)
+{
+  (void)state;
+  const int rc = run("measure --lv2 http://calf.sourceforge.net/plugins/SidechainCompressor "
+                     "--set sc_route=1 --json spectrum");
+  if (rc == 2 && strstr(slurp("stderr.txt"), "is installed")) {
+    print_message("calf-plugins is not installed: skipped\n");
+    skip();
+  }
+  assert_int_equal(rc, 0);
+  json_t *r = report();
+  const double gain = num(r, "spectrum.level_out") - num(r, "spectrum.level_in");
+  print_message("calf sidechain compressor, external sidechain: gain %+.3f dB\n", gain);
+  GS_ASSERT_NEAR(gain, 0.0, 0.01);
+  json_decref(r);
+}
+
 static void test_bad_input(void **state)
 {
   (void)state;
@@ -316,6 +338,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_low_rate),
     cmocka_unit_test(test_session_strip),
     cmocka_unit_test(test_lv2_eg_amp),
+    cmocka_unit_test(test_lv2_sidechain_hears_silence),
     cmocka_unit_test(test_bad_input),
   };
   return cli_teardown(cmocka_run_group_tests(tests, NULL, NULL));
