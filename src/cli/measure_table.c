@@ -82,8 +82,9 @@ static void noise(FILE *f, const GsDut *dut, const GsNoiseResult *n)
 
 static void aliasing(FILE *f, const GsDut *dut, const GsMeasurement *m)
 {
-  fprintf(f, "\nAliasing: sines at %+.1f %s, non-harmonic energy in 20 Hz to 20 kHz (dBc)%s\n",
-          m->settings.alias_level, dut->in_unit,
+  // The analysis band: 20 Hz to 20 kHz, or to Nyquist below 40 kHz.
+  fprintf(f, "\nAliasing: sines at %+.1f %s, non-harmonic energy in 20 Hz to %g kHz (dBc)%s\n",
+          m->settings.alias_level, dut->in_unit, fmin(20000.0, dut->rate_hz / 2.0) / 1000.0,
           dut->can_oversample ? "" : "; one row: the device's own oversampling");
   fprintf(f, "  %12s", "oversampling");
   for (size_t i = 0; i < m->n_alias_freq; ++i) {
