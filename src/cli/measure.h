@@ -12,6 +12,21 @@
 #include "dsp/response.h"
 
 #define GS_MEASURE_HARMONICS 10  ///< harmonics in a spectrum: H1 to H10
+#define GS_MEASURE_MIN_RATE_HZ 8000.0    ///< the rates the models and converters take
+#define GS_MEASURE_MAX_RATE_HZ 384000.0
+#define GS_MEASURE_MIN_FREQ_HZ 20.0      ///< a single sine (spectrum) from here ...
+#define GS_MEASURE_MAX_FREQ 0.45         ///< ... to this fraction of the rate
+#define GS_MEASURE_MAX_LEVELS 200        ///< THD vs level: at most this many levels
+#define GS_MEASURE_SWEEP_END 0.48        ///< the sweep ends at this fraction of the rate
+#define GS_MEASURE_TOP_HZ 20000.0        ///< reports go up to here or the sweep's end
+
+/// The highest frequency a report shows at rate_hz: 20 kHz, or the sweep's
+/// end (GS_MEASURE_SWEEP_END x rate) when that is lower.
+static inline double gs_measure_top_hz(double rate_hz)
+{
+  const double end = GS_MEASURE_SWEEP_END * rate_hz;
+  return end < GS_MEASURE_TOP_HZ ? end : GS_MEASURE_TOP_HZ;
+}
 
 /// One sine through the device: a whole number of cycles in an analysis
 /// block of about 0.34 s (16384 samples at 48 kHz) after 0.5 s to settle.
@@ -61,8 +76,9 @@ void gs_measure_response_free(GsResponse *r);
 /// Noise with the device's own noise on and no signal, and the dynamic range.
 typedef struct {
   double gain_db;    ///< measured with a 1 kHz sine at the linear level, noise off
-  double out_a;      ///< output noise, A-weighted, 22 Hz to 22 kHz (out_unit)
-  double out_flat;   ///< output noise, 22 Hz to 22 kHz unweighted (out_unit)
+  double band_lo_hz, band_hi_hz;  ///< the band: 22 Hz to 22 kHz, or to the sweep's end
+  double out_a;      ///< output noise, A-weighted, in the band (out_unit)
+  double out_flat;   ///< output noise in the band, unweighted (out_unit)
   double ein_a;      ///< out_a - gain: equivalent input noise (in_unit)
   double ein_flat;
   double max_in;     ///< input level where THD+N at 1 kHz reaches 1 %
@@ -97,6 +113,16 @@ typedef struct {
   double dbc[GS_MEASURE_MAX_ALIAS_FREQS];
   double thd_percent[GS_MEASURE_MAX_ALIAS_FREQS];
 } GsAliasRow;
+
+#define GS_MEASURE_ALIAS_PAST_DB 12.0  ///< aliasing sines: this far past saturation
+
+/// The oversampling factors aliasing is measured at: 1, 2, 4, 8.
+extern const unsigned gs_measure_factors[GS_MEASURE_MAX_FACTORS];
+
+/// One row of aliasing: sines at freq_hz[0..n) of level through dut rebuilt
+/// at oversample (0: as it is), into row.
+GsStatus gs_measure_alias_row(GsDut *dut, unsigned oversample, const double *freq_hz, size_t n,
+                              double level, GsAliasRow *row, GsError *err);
 
 /// What gs_measure_all() measures: a mask of these.
 enum {

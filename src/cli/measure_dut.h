@@ -20,8 +20,9 @@ typedef struct {
   /// Processes n samples of the first input into the first output (any n:
   /// the device splits it into blocks it takes).
   void (*process)(GsDut *dut, const float *in, float *out, size_t n);
-  /// Clears the device's state: the next signal starts afresh.
-  void (*reset)(GsDut *dut);
+  /// Clears the device's state: the next signal starts afresh. Fails
+  /// (GS_ERR_NOMEM) only when a device that rebuilds itself cannot.
+  GsStatus (*reset)(GsDut *dut);
   /// Rebuilds the device with its noise on or off and at an oversampling
   /// factor (0: its own choice); NULL when it has neither. GS_ERR_UNKNOWN when
   /// the device cannot do what is asked.
@@ -61,9 +62,9 @@ static inline void gs_dut_process(GsDut *dut, const float *in, float *out, size_
   dut->ops->process(dut, in, out, n);
 }
 
-static inline void gs_dut_reset(GsDut *dut)
+static inline GsStatus gs_dut_reset(GsDut *dut)
 {
-  dut->ops->reset(dut);
+  return dut->ops->reset(dut);
 }
 
 /// Rebuilds dut with noise and oversample, or does nothing when both are what
@@ -74,12 +75,15 @@ GsStatus gs_dut_rebuild(GsDut *dut, bool noise, unsigned oversample, GsError *er
 /// Frees a device; NULL is a no-op.
 void gs_dut_free(GsDut *dut);
 
-/// A model strip in volts: levels in dBu at the input and the output;
-/// ref_dbu (the converter reference, --input-ref) is noted for dBFS.
-/// config->noise must be false (measurements turn it on). err names a bad
-/// setting and the valid range, or the models.
-GsStatus gs_dut_model_new(const GsPreampConfig *config, double ref_dbu, GsDut **out,
-                          GsError *err);
+/// A model strip in volts: levels in dBu at the input and the output, no
+/// converter (ref_dbu is NAN). config->noise must be false (measurements
+/// turn it on). err names a bad setting and the valid range, or the models.
+GsStatus gs_dut_model_new(const GsPreampConfig *config, GsDut **out, GsError *err);
+
+/// Sets dut's default levels (saturation, nominal, linear, max) and gain_db
+/// for a strip of config (a known model) whose output is capped at ref_dbu
+/// (a converter's 0 dBFS; INFINITY for none).
+void gs_dut_strip_levels(GsDut *dut, const GsPreampConfig *config, double ref_dbu);
 
 /// Strip strip (0-based) of the session at path, through the engine: a volt
 /// input in dBu, its converter's capture out, in dBFS, reported in dBu

@@ -67,11 +67,14 @@ typedef struct {
   const LV2_Feature *feature_list[6];
   uint32_t n_ports;
   float *controls;      // one value per port (controls only)
-  float *dummy;         // BLOCK samples for unmeasured audio and CV ports
+  float *silence;       // BLOCK zeros for every unmeasured audio and CV input,
+                        // cleared before each run() (a plugin may write its inputs)
+  float **scratch;      // per port: BLOCK samples of its own for an unmeasured
+                        // audio or CV output (NULL for the others)
   float *in, *out;      // BLOCK samples each
   LV2_Atom_Sequence **atoms;  // per atom port
   uint32_t in_port, in2_port, out_port;  // UINT32_MAX when absent
-  long latency_port;
+  bool activated;       // activate() called, deactivate() not yet
 } Plugin;
 
 static LV2_URID map_uri(LV2_URID_Map_Handle handle, const char *uri)
@@ -140,6 +143,7 @@ static void process(GsDut *dut, const float *in, float *out, size_t n)
   for (size_t done = 0; done < n;) {
     const uint32_t m = n - done > BLOCK ? BLOCK : (uint32_t)(n - done);
     memcpy(p->in, in + done, m * sizeof(float));
+    memset(p->silence, 0, BLOCK * sizeof(float));
     prepare_atoms(p);
     lilv_instance_run(p->instance, m);
     memcpy(out + done, p->out, m * sizeof(float));
@@ -147,27 +151,48 @@ static void process(GsDut *dut, const float *in, float *out, size_t n)
   }
 }
 
-static void reset(GsDut *dut)
+static void activate(Plugin *p)
+{
+  if (!p->activated) {
+    lilv_instance_activate(p->instance);
+    p->activated = true;
+  }
+}
+
+static void deactivate(Plugin *p)
+{
+  if (p->activated) {
+    lilv_instance_deactivate(p->instance);
+    p->activated = false;
+  }
+}
+
+static GsStatus reset(GsDut *dut)
 {
   // Activation puts a plugin in its initial state (LV2 core: activate()).
   Plugin *p = dut->self;
-  lilv_instance_deactivate(p->instance);
-  lilv_instance_activate(p->instance);
+  deactivate(p);
+  activate(p);
+  return GS_OK;
 }
 
 static void destroy(GsDut *dut)
 {
   Plugin *p = dut->self;
   if (p->instance) {
-    lilv_instance_deactivate(p->instance);
+    deactivate(p);  // only an instance that was activated (LV2 core)
     lilv_instance_free(p->instance);
   }
   for (uint32_t i = 0; p->atoms && i < p->n_ports; ++i) {
     free(p->atoms[i]);
   }
+  for (uint32_t i = 0; p->scratch && i < p->n_ports; ++i) {
+    free(p->scratch[i]);
+  }
   free(p->atoms);
+  free(p->scratch);
   free(p->controls);
-  free(p->dummy);
+  free(p->silence);
   free(p->in);
   free(p->out);
   for (size_t i = 0; i < p->n_uris; ++i) {
@@ -327,8 +352,18 @@ static GsStatus connect_ports(Plugin *p, const char *uri, const GsDutControl *se
     const LilvPort *port = lilv_plugin_get_port_by_index(p->plugin, i);
     const bool is_in = lilv_port_is_a(p->plugin, port, input);
     void *buf = NULL;
-    if (lilv_port_is_a(p->plugin, port, audio)) {
-      buf = p->dummy;
+    const bool is_audio = lilv_port_is_a(p->plugin, port, audio);
+    const bool is_cv = !is_audio && lilv_port_is_a(p->plugin, port, cv);
+    if (is_audio || is_cv) {
+      // Unmeasured: an input hears silence, an output writes to its own buffer.
+      if (is_in) {
+        buf = p->silence;
+      } else if (!(buf = p->scratch[i] = calloc(BLOCK, sizeof(float)))) {
+        st = GS_ERR_NOMEM;
+        break;
+      }
+    }
+    if (is_audio) {
       if (is_in && p->in_port == UINT32_MAX) {
         p->in_port = i;
         buf = p->in;
@@ -339,11 +374,11 @@ static GsStatus connect_ports(Plugin *p, const char *uri, const GsDutControl *se
         p->out_port = i;
         buf = p->out;
       }
+    } else if (is_cv) {
+      // connected above
     } else if (lilv_port_is_a(p->plugin, port, control)) {
       p->controls[i] = isnan(defs[i]) ? (isnan(mins[i]) ? 0.0f : mins[i]) : defs[i];
       buf = &p->controls[i];
-    } else if (lilv_port_is_a(p->plugin, port, cv)) {
-      buf = p->dummy;
     } else if (lilv_port_is_a(p->plugin, port, atom)) {
       if (!(p->atoms[i] = calloc(1, ATOM_CAPACITY))) {
         st = GS_ERR_NOMEM;
@@ -427,7 +462,6 @@ GsStatus gs_dut_lv2_new(const char *uri, double rate_hz, const GsDutControl *set
                  .reported_latency = NAN, .saturation_level = NAN, .nominal_level = -12.0,
                  .linear_level = -20.0, .max_level = 0.0};
   p->rate = (float)rate_hz;
-  p->latency_port = -1;
   lilv_world_load_all(p->world);
   const LilvPlugins *all = lilv_world_get_all_plugins(p->world);
   LilvNode *node = lilv_new_uri(p->world, uri);
@@ -445,11 +479,12 @@ GsStatus gs_dut_lv2_new(const char *uri, double rate_hz, const GsDutControl *set
   p->n_ports = lilv_plugin_get_num_ports(p->plugin);
   p->controls = calloc(p->n_ports, sizeof(float));
   p->atoms = calloc(p->n_ports, sizeof(LV2_Atom_Sequence *));
-  p->dummy = calloc(BLOCK, sizeof(float));
+  p->scratch = calloc(p->n_ports, sizeof(float *));
+  p->silence = calloc(BLOCK, sizeof(float));
   p->in = calloc(BLOCK, sizeof(float));
   p->out = calloc(BLOCK, sizeof(float));
   st = GS_ERR_NOMEM;
-  if (!p->controls || !p->atoms || !p->dummy || !p->in || !p->out) {
+  if (!p->controls || !p->atoms || !p->scratch || !p->silence || !p->in || !p->out) {
     snprintf(err->message, sizeof(err->message), "out of memory");
     goto fail;
   }
@@ -462,10 +497,14 @@ GsStatus gs_dut_lv2_new(const char *uri, double rate_hz, const GsDutControl *set
   if ((st = connect_ports(p, uri, set, n_set, err))) {
     goto fail;
   }
-  lilv_instance_activate(p->instance);
+  activate(p);
   if (lilv_plugin_has_latency(p->plugin)) {
     const uint32_t lp = lilv_plugin_get_latency_port_index(p->plugin);
-    lilv_instance_run(p->instance, 1);  // the latency port is written by run()
+    // The latency port is written by run(); the atom ports need their
+    // headers (sequence type and size) before it.
+    memset(p->in, 0, BLOCK * sizeof(float));
+    prepare_atoms(p);
+    lilv_instance_run(p->instance, 1);
     dut->reported_latency = p->controls[lp];
   }
   LilvNode *name = lilv_plugin_get_name(p->plugin);

@@ -24,9 +24,10 @@ static void process(GsDut *dut, const float *in, float *out, size_t n)
   }
 }
 
-static void reset(GsDut *dut)
+static GsStatus reset(GsDut *dut)
 {
   gs_preamp_reset(((Model *)dut->self)->pre);
+  return GS_OK;
 }
 
 static void describe(GsDut *dut)
@@ -90,24 +91,8 @@ static void destroy(GsDut *dut)
 
 static const GsDutOps ops = {process, reset, rebuild, destroy};
 
-GsStatus gs_dut_model_new(const GsPreampConfig *config, double ref_dbu, GsDut **out,
-                          GsError *err)
+GsStatus gs_dut_model_new(const GsPreampConfig *config, GsDut **out, GsError *err)
 {
-  const GsPreampInfo *info = gs_preamp_model_find(config->model ? config->model : "");
-  if (!info) {
-    int len = snprintf(err->message, sizeof(err->message), "unknown model '%s' (models:",
-                       config->model ? config->model : "");
-    for (size_t i = 0; i < gs_preamp_model_count() && len > 0 &&
-                       (size_t)len < sizeof(err->message);
-         ++i) {
-      len += snprintf(err->message + len, sizeof(err->message) - (size_t)len, "%s %s",
-                      i ? "," : "", gs_preamp_model_info(i)->name);
-    }
-    if (len > 0 && (size_t)len < sizeof(err->message)) {
-      snprintf(err->message + len, sizeof(err->message) - (size_t)len, ")");
-    }
-    return GS_ERR_UNKNOWN;
-  }
   GsDut *dut = calloc(1, sizeof(GsDut));
   Model *m = calloc(1, sizeof(Model));
   if (!dut || !m) {
@@ -119,21 +104,31 @@ GsStatus gs_dut_model_new(const GsPreampConfig *config, double ref_dbu, GsDut **
   m->config = *config;
   m->config.noise = false;
   *dut = (GsDut){.ops = &ops, .self = m, .kind = "model", .rate_hz = config->rate_hz,
-                 .in_unit = "dBu", .out_unit = "dBu", .ref_dbu = ref_dbu,
-                 .can_noise = true, .can_oversample = true, .gain_db = config->gain_db};
+                 .in_unit = "dBu", .out_unit = "dBu", .ref_dbu = NAN,
+                 .can_noise = true, .can_oversample = true};
   dut->in_peak = dut->out_peak = GS_DBU_REF_VOLTS * sqrt(2.0);
+  // gs_preamp_new() says what is wrong: an unknown model (and the models), a
+  // setting out of its range.
   const GsStatus st = build(dut, false, config->oversample, err);
   if (st) {
     destroy(dut);
     return st;
   }
-  // Input levels for the settings: the pad lifts them by 20 dB, the gain
-  // lowers them.
-  const double shift = (config->pad ? -GS_PAD_DB : 0.0) - config->gain_db;
-  dut->saturation_level = info->drive_dbu + shift;
-  dut->nominal_level = info->thd[0].level_dbu + shift;
-  dut->linear_level = fmin(-20.0 + shift, dut->saturation_level - 20.0);
-  dut->max_level = info->rail_dbu - info->output_gain_db + shift + 6.0;
+  gs_dut_strip_levels(dut, config, INFINITY);
   *out = dut;
   return GS_OK;
+}
+
+void gs_dut_strip_levels(GsDut *dut, const GsPreampConfig *c, double ref_dbu)
+{
+  const GsPreampInfo *info = gs_preamp_model_find(c->model);
+  // Input levels for the settings: the pad lifts them by 20 dB, the gain
+  // lowers them; a converter's reference caps the output.
+  const double shift = (c->pad ? -GS_PAD_DB : 0.0) - c->gain_db;
+  const double out_top = fmin(info->rail_dbu, ref_dbu) - info->output_gain_db;
+  dut->gain_db = c->gain_db;
+  dut->saturation_level = fmin(info->drive_dbu, out_top) + shift;
+  dut->nominal_level = fmin(info->thd[0].level_dbu, out_top - 14.0) + shift;
+  dut->linear_level = fmin(-20.0 + shift, dut->saturation_level - 20.0);
+  dut->max_level = out_top + shift + 6.0;
 }

@@ -48,9 +48,18 @@ static GsStatus build(GsDut *dut, bool noise, unsigned oversample, GsError *err)
   c.sends = NULL;
   c.n_sends = 0;
   c.phantom_group = 0;
-  GsEngine *e = NULL;
-  const GsStatus st = gs_engine_new(&c, &e, err);
+  // The strip's preamp alone, for the factor its model chose.
+  GsPreamp *pre = NULL;
+  GsPreampConfig pc = strip.preamp;
+  pc.noise = false;
+  GsStatus st = gs_preamp_new(&pc, &pre, err);
   if (st) {
+    return st;
+  }
+  const unsigned factor = gs_preamp_oversample(pre);
+  gs_preamp_free(pre);
+  GsEngine *e = NULL;
+  if ((st = gs_engine_new(&c, &e, err))) {
     return st;
   }
   gs_engine_free(s->engine);
@@ -58,26 +67,20 @@ static GsStatus build(GsDut *dut, bool noise, unsigned oversample, GsError *err)
   s->strip.preamp.oversample = oversample;
   dut->noise = noise;
   dut->reported_latency = gs_engine_latency(e).input;
-  // The strip's preamp alone, for the factor its model chose.
-  GsPreamp *pre = NULL;
-  GsPreampConfig pc = strip.preamp;
-  pc.noise = false;
-  if (!gs_preamp_new(&pc, &pre, err)) {
-    dut->oversample = gs_preamp_oversample(pre);
-    gs_preamp_free(pre);
-  }
+  dut->oversample = factor;
   snprintf(dut->name, sizeof(dut->name), "strip %u (%s) of %s: %s, gain %g dB, %ux",
            s->index + 1, s->strip.name ? s->strip.name : "unnamed", s->session.path,
            s->strip.preamp.model, s->strip.preamp.gain_db, dut->oversample);
   return GS_OK;
 }
 
-static void reset(GsDut *dut)
+static GsStatus reset(GsDut *dut)
 {
-  // An engine has no reset of its own: a fresh one starts afresh.
-  GsError err;
+  // An engine has no reset of its own: a fresh one starts afresh. The same
+  // settings built before, so this fails only without memory.
   Strip *s = dut->self;
-  build(dut, dut->noise, s->strip.preamp.oversample, &err);
+  GsError err = {{0}};
+  return build(dut, dut->noise, s->strip.preamp.oversample, &err);
 }
 
 static GsStatus rebuild(GsDut *dut, bool noise, unsigned oversample, GsError *err)
@@ -151,15 +154,7 @@ GsStatus gs_dut_session_new(const char *path, int strip, const char *strip_name,
     destroy(dut);
     return st;
   }
-  const GsPreampConfig *pc = &s->strip.preamp;
-  const GsPreampInfo *info = gs_preamp_model_find(pc->model);
-  const double shift = (pc->pad ? -GS_PAD_DB : 0.0) - pc->gain_db;
-  const double out_top = fmin(info->rail_dbu, dut->ref_dbu) - info->output_gain_db;
-  dut->gain_db = pc->gain_db;
-  dut->saturation_level = fmin(info->drive_dbu, out_top) + shift;
-  dut->nominal_level = fmin(info->thd[0].level_dbu, out_top - 14.0) + shift;
-  dut->linear_level = fmin(-20.0 + shift, dut->saturation_level - 20.0);
-  dut->max_level = out_top + shift + 6.0;
+  gs_dut_strip_levels(dut, &s->strip.preamp, dut->ref_dbu);
   *out = dut;
   return GS_OK;
 }

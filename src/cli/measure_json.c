@@ -3,8 +3,71 @@
 
 #include "cli/measure_report.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+// The length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+// forms, no surrogates, nothing above U+10FFFF), 0 when there is none.
+static size_t utf8_sequence(const unsigned char *s)
+{
+  if (s[0] < 0x80) {
+    return 1;
+  }
+  size_t n;
+  unsigned lo = 0x80, hi = 0xBF;  // bounds of the second byte
+  if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+    n = 2;
+  } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+    n = 3;
+    lo = s[0] == 0xE0 ? 0xA0 : 0x80;
+    hi = s[0] == 0xED ? 0x9F : 0xBF;
+  } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+    n = 4;
+    lo = s[0] == 0xF0 ? 0x90 : 0x80;
+    hi = s[0] == 0xF4 ? 0x8F : 0xBF;
+  } else {
+    return 0;
+  }
+  if (s[1] < lo || s[1] > hi) {
+    return 0;
+  }
+  for (size_t i = 2; i < n; ++i) {
+    if (s[i] < 0x80 || s[i] > 0xBF) {
+      return 0;
+    }
+  }
+  return n;
+}
+
+// text as a JSON string, each byte of it that is not UTF-8 as U+FFFD.
+static json_t *utf8_string(const char *text)
+{
+  const size_t len = strlen(text);
+  char *buf = malloc(3 * len + 1);
+  if (!buf) {
+    return NULL;
+  }
+  size_t j = 0;
+  for (const unsigned char *s = (const unsigned char *)text; *s;) {
+    const size_t n = utf8_sequence(s);
+    if (n) {
+      memcpy(buf + j, s, n);
+      j += n;
+      s += n;
+    } else {
+      memcpy(buf + j, "\xEF\xBF\xBD", 3);
+      j += 3;
+      ++s;
+    }
+  }
+  buf[j] = '\0';
+  json_t *str = json_stringn(buf, j);
+  free(buf);
+  return str;
+}
 
 // A number, or null where there is none (silence, not measured).
 static json_t *num(double v)
@@ -25,13 +88,14 @@ static json_t *sines(const GsSinePoint *p, size_t n)
   return a;
 }
 
-GsStatus gs_measure_print_json(FILE *f, const GsDut *dut, const GsMeasurement *m)
+GsStatus gs_measure_print_json(FILE *f, const GsDut *dut, const GsMeasurement *m, GsError *err)
 {
-  json_t *root = json_pack("{s:s, s:s, s:f, s:s, s:s, s:o, s:f}", "device", dut->name, "kind",
-                           dut->kind, "rate_hz", dut->rate_hz, "in_unit", dut->in_unit,
-                           "out_unit", dut->out_unit, "ref_dbu", num(dut->ref_dbu), "seconds",
-                           m->seconds);
+  json_t *root = json_pack("{s:o, s:s, s:f, s:s, s:s, s:o, s:f}", "device",
+                           utf8_string(dut->name), "kind", dut->kind, "rate_hz", dut->rate_hz,
+                           "in_unit", dut->in_unit, "out_unit", dut->out_unit, "ref_dbu",
+                           num(dut->ref_dbu), "seconds", m->seconds);
   if (!root) {
+    snprintf(err->message, sizeof(err->message), "the JSON report: out of memory");
     return GS_ERR_NOMEM;
   }
   if (m->what & GS_MEASURE_RESPONSE) {
@@ -107,8 +171,13 @@ GsStatus gs_measure_print_json(FILE *f, const GsDut *dut, const GsMeasurement *m
                                   num(m->latency.phase_1k), "reported_samples",
                                   num(m->latency.reported)));
   }
+  errno = 0;
   const int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-  fputc('\n', f);
   json_decref(root);
-  return rc ? GS_ERR_IO : GS_OK;
+  if (rc || fputc('\n', f) == EOF) {
+    snprintf(err->message, sizeof(err->message), "cannot write the JSON report: %s",
+             errno ? strerror(errno) : "it could not be encoded or written");
+    return GS_ERR_IO;
+  }
+  return GS_OK;
 }

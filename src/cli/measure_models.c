@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const unsigned factors[4] = {1, 2, 4, 8};
-
 GsStatus gs_models_dut(const char *model, double gain_db, unsigned oversample, GsDut **out,
                        GsError *err)
 {
@@ -20,7 +18,7 @@ GsStatus gs_models_dut(const char *model, double gain_db, unsigned oversample, G
   c.rate_hz = GS_MODELS_RATE_HZ;
   c.gain_db = gain_db;
   c.oversample = oversample;
-  return gs_dut_model_new(&c, 18.0, out, err);
+  return gs_dut_model_new(&c, out, err);
 }
 
 GsStatus gs_models_measure(const GsPreampInfo *info, GsModelFigures *out, GsError *err)
@@ -44,12 +42,13 @@ GsStatus gs_models_measure(const GsPreampInfo *info, GsModelFigures *out, GsErro
     out->latency_phase = lat.phase_1k;
     out->latency_reported = lat.reported;
   }
-  out->alias_level = info->drive_dbu + 12.0;
-  for (int f = 0; f < 4 && !st; ++f) {
-    GsSinePoint p;
-    if (!(st = gs_dut_rebuild(dut, false, factors[f], err)) &&
-        !(st = gs_measure_sine(dut, GS_MODELS_ALIAS_HZ, out->alias_level, &p))) {
-      out->alias_dbc[f] = p.aliasing_dbc;
+  out->alias_level = info->drive_dbu + GS_MEASURE_ALIAS_PAST_DB;
+  const double alias_hz = GS_MODELS_ALIAS_HZ;
+  for (size_t f = 0; f < GS_MEASURE_MAX_FACTORS && !st; ++f) {
+    GsAliasRow row;
+    if (!(st = gs_measure_alias_row(dut, gs_measure_factors[f], &alias_hz, 1, out->alias_level,
+                                    &row, err))) {
+      out->alias_dbc[f] = row.dbc[0];
     }
   }
   gs_dut_free(dut);
@@ -92,16 +91,21 @@ static const char *percent(char *buf, size_t size, double v)
     snprintf(buf, size, "< 0.0001 %%");
     return buf;
   }
-  return fmt(buf, size, v < 0.1 ? "%.2g %%" : v < 10 ? "%.2g %%" : "%.0f %%", v);
+  return fmt(buf, size, v < 10 ? "%.2g %%" : "%.0f %%", v);
 }
 
 GsStatus gs_measure_models_doc(FILE *f, GsError *err)
 {
   const size_t n = gs_preamp_model_count();
-  GsModelFigures fig[16];
-  for (size_t m = 0; m < n && m < 16; ++m) {
+  GsModelFigures *fig = calloc(n, sizeof(GsModelFigures));
+  if (!fig) {
+    snprintf(err->message, sizeof(err->message), "models-doc: out of memory");
+    return GS_ERR_NOMEM;
+  }
+  for (size_t m = 0; m < n; ++m) {
     const GsStatus st = gs_models_measure(gs_preamp_model_info(m), &fig[m], err);
     if (st) {
+      free(fig);
       return st;
     }
   }
@@ -111,7 +115,7 @@ GsStatus gs_measure_models_doc(FILE *f, GsError *err)
   fprintf(f, "| model | imitates | gain | rail | EIN | THD (level in) | response at 20 kHz | "
              "oversampling (auto) | latency at auto |\n");
   fprintf(f, "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-  for (size_t m = 0; m < n && m < 16; ++m) {
+  for (size_t m = 0; m < n; ++m) {
     const GsModelFigures *g = &fig[m];
     const GsPreampInfo *i = g->info;
     fprintf(f, "| `%s` | %s | %g\u2013%g dB", i->name, i->imitates, i->gain_min_db,
@@ -137,7 +141,7 @@ GsStatus gs_measure_models_doc(FILE *f, GsError *err)
              "stage saturates, non-harmonic energy between 20 Hz and 20 kHz (dBc; lower is "
              "better):\n\n");
   fprintf(f, "| model | level in | 1x | 2x | 4x | 8x |\n| --- | --- | --- | --- | --- | --- |\n");
-  for (size_t m = 0; m < n && m < 16; ++m) {
+  for (size_t m = 0; m < n; ++m) {
     const GsModelFigures *g = &fig[m];
     fprintf(f, "| `%s` | %s |", g->info->name, fmt(a, sizeof(a), "%+.0f dBu", g->alias_level));
     for (int k = 0; k < 4; ++k) {
@@ -146,5 +150,6 @@ GsStatus gs_measure_models_doc(FILE *f, GsError *err)
     fputc('\n', f);
   }
   fprintf(f, "<!-- end of generated section -->\n");
+  free(fig);
   return GS_OK;
 }

@@ -4,6 +4,8 @@
 
 #include "cli/measure.h"
 
+#include "dsp/pow2.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,22 +38,22 @@ GsStatus gs_measure_noise(GsDut *dut, GsNoiseResult *out, GsError *err)
   if (dut->can_noise && (st = gs_dut_rebuild(dut, true, 0, err))) {
     return st;
   }
-  size_t n = 1024;
-  while ((double)n * 1.5 < NOISE_S * dut->rate_hz) {
-    n <<= 1;
-  }
+  const size_t n = gs_pow2_nearest(NOISE_S * dut->rate_hz, 1024);
   const size_t settle = (size_t)llround(SETTLE_S * dut->rate_hz);
   float *x = calloc(settle + n, sizeof(float));
   if (!x) {
     return GS_ERR_NOMEM;
   }
-  gs_dut_reset(dut);
-  gs_dut_process(dut, x, x, settle + n);
   double rms_a = 0.0, rms_flat = 0.0;
-  if (!(st = gs_analysis_noise(x + settle, n, dut->rate_hz, BAND_LO_HZ, BAND_HI_HZ, true,
-                               &rms_a))) {
-    st = gs_analysis_noise(x + settle, n, dut->rate_hz, BAND_LO_HZ, BAND_HI_HZ, false,
-                           &rms_flat);
+  out->band_lo_hz = BAND_LO_HZ;
+  out->band_hi_hz = fmin(BAND_HI_HZ, GS_MEASURE_SWEEP_END * dut->rate_hz);
+  if (!(st = gs_dut_reset(dut))) {
+    gs_dut_process(dut, x, x, settle + n);
+    if (!(st = gs_analysis_noise(x + settle, n, dut->rate_hz, out->band_lo_hz, out->band_hi_hz,
+                                 true, &rms_a))) {
+      st = gs_analysis_noise(x + settle, n, dut->rate_hz, out->band_lo_hz, out->band_hi_hz,
+                             false, &rms_flat);
+    }
   }
   free(x);
   if (st) {

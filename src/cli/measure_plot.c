@@ -158,7 +158,13 @@ static void ranges(Frame *f, const GsPlotAxes *a, const GsPlotSeries *s, size_t 
 GsStatus gs_plot_svg(const char *path, const GsPlotAxes *a, const GsPlotSeries *s,
                      size_t n_series, GsError *err)
 {
-  FILE *out = fopen(path, "w");
+  // Written to PATH.tmp and renamed: a failure leaves no half-written plot.
+  char tmp[4200];
+  if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+    snprintf(err->message, sizeof(err->message), "%.200s...: the path is too long", path);
+    return GS_ERR_IO;
+  }
+  FILE *out = fopen(tmp, "w");
   if (!out) {
     snprintf(err->message, sizeof(err->message), "%s: cannot write: %s", path, strerror(errno));
     return GS_ERR_IO;
@@ -216,8 +222,12 @@ GsStatus gs_plot_svg(const char *path, const GsPlotAxes *a, const GsPlotSeries *
     text(out, W - RIGHT - 166, ly, "start", "font-size=\"13\"", s[k].name);
   }
   fputs("</svg>\n", out);
-  if (fclose(out)) {
-    snprintf(err->message, sizeof(err->message), "%s: cannot write: %s", path, strerror(errno));
+  errno = 0;
+  const bool failed = ferror(out) != 0;
+  if (fclose(out) || failed || rename(tmp, path)) {
+    snprintf(err->message, sizeof(err->message), "%s: cannot write: %s", path,
+             errno ? strerror(errno) : "write error");
+    remove(tmp);
     return GS_ERR_IO;
   }
   return GS_OK;

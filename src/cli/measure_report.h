@@ -13,10 +13,14 @@
 void gs_measure_print_table(FILE *f, const GsDut *dut, const GsMeasurement *m);
 /// One CSV table: section,x,quantity,value,unit per row.
 void gs_measure_print_csv(FILE *f, const GsDut *dut, const GsMeasurement *m);
-/// One JSON object (jansson). GS_ERR_NOMEM.
-GsStatus gs_measure_print_json(FILE *f, const GsDut *dut, const GsMeasurement *m);
-/// Writes response.svg, thd-level.svg, thd-frequency.svg and spectrum.svg (those
-/// measured) into dir, creating it. err names the file that failed.
+/// One JSON object (jansson). A device name that is not UTF-8 (a session's
+/// path) is written with U+FFFD for each byte that is not. GS_ERR_NOMEM,
+/// GS_ERR_IO; err says which.
+GsStatus gs_measure_print_json(FILE *f, const GsDut *dut, const GsMeasurement *m, GsError *err);
+/// Writes response.svg, phase.svg, group-delay.svg, thd-level.svg,
+/// thd-frequency.svg and spectrum.svg (those measured) into dir, creating it;
+/// each is written to a temporary file and renamed, so a failure leaves no
+/// half-written plot. err names the file that failed.
 GsStatus gs_measure_write_svg(const char *dir, const GsDut *dut, const GsMeasurement *m,
                               GsError *err);
 

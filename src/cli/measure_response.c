@@ -12,7 +12,6 @@
 #include <stdlib.h>
 
 #define SWEEP_START_HZ 10.0
-#define SWEEP_END 0.48  // of the rate: as close to Nyquist as a fade allows
 #define SWEEP_S 2.0
 #define TAIL_S 1.2
 #define PRE_S 0.01   // window before the peak; the 10th harmonic's response is 0.6 s before it
@@ -24,8 +23,8 @@ GsStatus gs_measure_response(GsDut *dut, double level, double lo_hz, double hi_h
   *out = (GsResponse){.level = level, .rate_hz = dut->rate_hz,
                       .unit_db = 20.0 * log10(dut->in_peak / dut->out_peak)};
   GsSweep s;
-  GsStatus st = gs_sweep_design(&s, dut->rate_hz, SWEEP_START_HZ, SWEEP_END * dut->rate_hz,
-                                SWEEP_S, TAIL_S);
+  GsStatus st = gs_sweep_design(&s, dut->rate_hz, SWEEP_START_HZ,
+                                GS_MEASURE_SWEEP_END * dut->rate_hz, SWEEP_S, TAIL_S);
   if (st || n_points < 2 || !(lo_hz < hi_hz)) {
     return GS_ERR_RANGE;
   }
@@ -41,7 +40,9 @@ GsStatus gs_measure_response(GsDut *dut, double level, double lo_hz, double hi_h
   }
   out->n_ir = s.n_fft;
   gs_sweep_fill(&s, x, dut->in_peak * pow(10.0, level / 20.0));
-  gs_dut_reset(dut);
+  if ((st = gs_dut_reset(dut))) {
+    goto done;
+  }
   gs_dut_process(dut, x, y, len);
   if ((st = gs_sweep_deconvolve(&s, x, y, out->ir)) ||
       (st = gs_response_window(out->ir, s.n_fft, (size_t)llround(PRE_S * dut->rate_hz),
@@ -95,12 +96,17 @@ GsStatus gs_measure_latency(GsDut *dut, GsLatencyResult *out, GsError *err)
   }
   const double rms = dut->in_peak / sqrt(2.0) * pow(10.0, dut->linear_level / 20.0);
   gs_delay_probe(x, n_probe, (float)rms, 1);
-  gs_dut_reset(dut);
-  gs_dut_process(dut, x, y, n);
+  GsStatus st = gs_dut_reset(dut);
   GsDelayEstimate d;
-  GsStatus st = gs_delay_estimate(x, n_probe, y, n, &d);
+  if (!st) {
+    gs_dut_process(dut, x, y, n);
+    st = gs_delay_estimate(x, n_probe, y, n, &d);
+  }
   free(x);
   free(y);
+  if (st == GS_ERR_NOMEM) {
+    return st;
+  }
   if (st) {
     snprintf(err->message, sizeof(err->message),
              "%s: the latency probe did not come back (nothing correlates with it)", dut->name);

@@ -4,6 +4,8 @@
 
 #include "cli/measure.h"
 
+#include "dsp/pow2.h"
+
 #include <math.h>
 #include <stdlib.h>
 
@@ -13,15 +15,6 @@
 #define HI_HZ 20000.0
 #define MAX_THD_N 0.01  // 1 %: AES17's maximum output level criterion 
 
-static size_t block_length(double rate_hz)
-{
-  size_t n = 1024;
-  while ((double)n * 1.5 < BLOCK_S * rate_hz) {
-    n <<= 1;
-  }
-  return n;
-}
-
 static double db(double ratio)
 {
   return ratio > 1e-15 ? 20.0 * log10(ratio) : -300.0;
@@ -29,7 +22,7 @@ static double db(double ratio)
 
 GsStatus gs_measure_sine(GsDut *dut, double freq_hz, double level, GsSinePoint *out)
 {
-  const size_t n = block_length(dut->rate_hz);
+  const size_t n = gs_pow2_nearest(BLOCK_S * dut->rate_hz, 1024);
   const size_t settle = (size_t)llround(SETTLE_S * dut->rate_hz);
   const size_t total = settle + n;
   float *x = malloc(total * sizeof(float));
@@ -41,10 +34,12 @@ GsStatus gs_measure_sine(GsDut *dut, double freq_hz, double level, GsSinePoint *
   for (size_t i = 0; i < total; ++i) {
     x[i] = (float)(amp * sin(2.0 * M_PI * (double)k * (double)i / (double)n));
   }
-  gs_dut_reset(dut);
-  gs_dut_process(dut, x, x, total);
   GsSineAnalysis a;
-  const GsStatus st = gs_analysis_sine(x + settle, n, k, dut->rate_hz, LO_HZ, HI_HZ, &a);
+  GsStatus st = gs_dut_reset(dut);
+  if (!st) {
+    gs_dut_process(dut, x, x, total);
+    st = gs_analysis_sine(x + settle, n, k, dut->rate_hz, LO_HZ, HI_HZ, &a);
+  }
   free(x);
   if (st) {
     return st;

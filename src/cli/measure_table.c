@@ -17,7 +17,9 @@ static void response(FILE *f, const GsDut *dut, const GsMeasurement *m)
           r->level, dut->in_unit, r->delay);
   fprintf(f, "  %8s  %9s  %9s  %9s  %12s\n", "Hz", "gain dB", "re 1k dB", "phase deg",
           "delay smp");
-  for (size_t i = 0; i < 31; ++i) {
+  // Rows up to the sweep's end: above it the response was not measured.
+  const double top = gs_measure_top_hz(r->rate_hz) * (1.0 + 1e-9);
+  for (size_t i = 0; i < 31 && gs_measure_third_octaves[i] <= top; ++i) {
     GsResponsePoint p;
     gs_measure_response_at(r, gs_measure_third_octaves[i], &p);
     fprintf(f, "  %8g  %+9.3f  %+9.3f  %+9.2f  %12.3f\n", p.freq_hz, p.magnitude_db,
@@ -57,8 +59,9 @@ static void spectrum(FILE *f, const GsDut *dut, const GsSinePoint *p)
 
 static void noise(FILE *f, const GsDut *dut, const GsNoiseResult *n)
 {
-  fprintf(f, "\nNoise (%s, no signal, 22 Hz to 22 kHz)\n",
-          dut->can_noise ? "the device's noise on" : "the device as it is");
+  fprintf(f, "\nNoise (%s, no signal, %g Hz to %g kHz)\n",
+          dut->can_noise ? "the device's noise on" : "the device as it is", n->band_lo_hz,
+          n->band_hi_hz / 1000.0);
   fprintf(f, "  gain at 1 kHz         %+8.2f dB\n", n->gain_db);
   if (n->out_a <= -299.0) {
     fprintf(f, "  output noise          none: digital silence\n");
@@ -79,8 +82,10 @@ static void noise(FILE *f, const GsDut *dut, const GsNoiseResult *n)
 
 static void aliasing(FILE *f, const GsDut *dut, const GsMeasurement *m)
 {
-  fprintf(f, "\nAliasing: sines at %+.1f %s, non-harmonic energy in 20 Hz to 20 kHz (dBc)\n",
-          m->settings.alias_level, dut->in_unit);
+  // The analysis band: 20 Hz to 20 kHz, or to Nyquist below 40 kHz.
+  fprintf(f, "\nAliasing: sines at %+.1f %s, non-harmonic energy in 20 Hz to %g kHz (dBc)%s\n",
+          m->settings.alias_level, dut->in_unit, fmin(20000.0, dut->rate_hz / 2.0) / 1000.0,
+          dut->can_oversample ? "" : "; one row: the device's own oversampling");
   fprintf(f, "  %12s", "oversampling");
   for (size_t i = 0; i < m->n_alias_freq; ++i) {
     fprintf(f, "  %6.0f Hz", m->alias_freq[i]);

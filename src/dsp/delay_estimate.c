@@ -2,6 +2,7 @@
 // Round-trip latency by cross-correlation of a noise burst with its return.
 
 #include "dsp/delay_estimate.h"
+#include "dsp/pow2.h"
 
 #include "dsp/noise.h"
 
@@ -27,16 +28,6 @@ void gs_delay_probe(float *out, size_t n, float rms, uint64_t seed)
     out[i] *= w;
     out[n - 1 - i] *= w;
   }
-}
-
-// The smallest power of two at least n.
-static size_t pow2_at_least(size_t n)
-{
-  size_t p = 1;
-  while (p < n) {
-    p <<= 1;
-  }
-  return p;
 }
 
 // The correlation between lags, by band-limited (Hann-windowed sinc)
@@ -88,7 +79,7 @@ GsStatus gs_delay_estimate(const float *sent, size_t n_sent, const float *receiv
   const size_t max_lag = n_received - n_sent;
   // Linear (not circular) correlation for lags 0..max_lag: both zero-padded
   // to at least n_received + n_sent.
-  const size_t n = pow2_at_least(n_received + n_sent);
+  const size_t n = gs_pow2_at_least(n_received + n_sent);
   double *a = fftw_alloc_real(n), *b = fftw_alloc_real(n);
   fftw_complex *fa = fftw_alloc_complex(n / 2 + 1), *fb = fftw_alloc_complex(n / 2 + 1);
   GsStatus st = GS_ERR_NOMEM;

@@ -2,6 +2,7 @@
 // Exponential sine sweep and its deconvolution, on FFTW.
 
 #include "dsp/sweep.h"
+#include "dsp/pow2.h"
 
 #include <fftw3.h>
 #include <math.h>
@@ -9,15 +10,6 @@
 
 #define REGULARISATION 1e-10  // floor of |X|^2 relative to its peak: -100 dB
 #define FADE_OUT_S 0.002
-
-static size_t pow2_at_least(size_t n)
-{
-  size_t p = 1;
-  while (p < n) {
-    p <<= 1;
-  }
-  return p;
-}
 
 GsStatus gs_sweep_design(GsSweep *s, double rate_hz, double start_hz, double end_hz,
                          double duration_s, double tail_s)
@@ -29,7 +21,7 @@ GsStatus gs_sweep_design(GsSweep *s, double rate_hz, double start_hz, double end
   *s = (GsSweep){.rate_hz = rate_hz, .start_hz = start_hz, .end_hz = end_hz};
   s->n_sweep = (size_t)llround(duration_s * rate_hz);
   s->n_tail = (size_t)llround(tail_s * rate_hz);
-  s->n_fft = pow2_at_least(2 * (s->n_sweep + s->n_tail));
+  s->n_fft = gs_pow2_at_least(2 * (s->n_sweep + s->n_tail));
   return GS_OK;
 }
 

@@ -132,6 +132,17 @@ static void test_noise_bands(void **state)
   GS_ASSERT_NEAR(20.0 * log10(flat), expect_flat, 0.1);
   GS_ASSERT_NEAR(20.0 * log10(a), expect_a, 0.1);
   assert_int_equal(gs_analysis_noise(x, n, RATE, 22000.0, 22.0, true, &a), GS_ERR_RANGE);
+  // The same samples at 32 kHz (0 to 16 kHz), in measure's band there: 22 Hz
+  // to the sweep's end, 0.48 x 32 kHz = 15.36 kHz.
+  assert_int_equal(gs_analysis_noise(x, n, 32000.0, 22.0, 15360.0, false, &flat), GS_OK);
+  assert_int_equal(gs_analysis_noise(x, n, 32000.0, 22.0, 15360.0, true, &a), GS_OK);
+  const double expect_flat32 = 20.0 * log10(0.1 * sqrt((15360.0 - 22.0) / 16000.0));
+  const double expect_a32 =
+    20.0 * log10(0.1 * sqrt(gs_a_weighting_power(22.0, 15360.0) / 16000.0));
+  print_message("at 32 kHz: %.3f dB flat (analytic %.3f), %.3f dB A (analytic %.3f)\n",
+                20.0 * log10(flat), expect_flat32, 20.0 * log10(a), expect_a32);
+  GS_ASSERT_NEAR(20.0 * log10(flat), expect_flat32, 0.1);
+  GS_ASSERT_NEAR(20.0 * log10(a), expect_a32, 0.1);
   free(x);
 }
 
