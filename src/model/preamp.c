@@ -6,18 +6,14 @@
 
 #include "error.h"
 
-#include "dsp/adaa_eq.h"
 #include "dsp/biquad.h"
 #include "dsp/dcblock.h"
 #include "dsp/denormal.h"
 #include "dsp/gain.h"
 #include "dsp/noise.h"
-#include "dsp/oversample.h"
-#include "dsp/shaper.h"
+#include "model/colour.h"
 #include "model/models.h"
 #include "model/strip_params.h"
-#include "model/tonestack.h"
-#include "model/transformer.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -25,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK GS_OVERSAMPLE_CHUNK
+#define CHUNK GS_COLOUR_CHUNK
 #define TONE_RANGE_EPS 1e-9
 
 // Written by the main thread at creation, then owned by the thread that
@@ -33,27 +29,18 @@
 struct GsPreamp {
   const GsModelDef *def;
   double rate_hz;
-  unsigned factor;          // oversampling
   float in_scale;           // volts to the colouring stage's normalised units
   float out_scale;          // back to volts, with the polarity
-  float rail_scale;         // instrument: stage units to rail units
   bool use_noise, use_hpf, use_shelf;
   float noise_rms;          // normalised units
-  unsigned n_adaa;          // ADAA shapers in series (0 without oversampling)
   GsWhite white;
   GsBiquad hpf;
   GsGain gain;
-  GsOversampler os;
-  GsShaper shaper;          // the model's curve
-  GsShaper rail;            // transformer and instrument: the rail after it
-  GsTransformer xfmr;
-  GsToneStack tone;
-  GsAdaaEq eq;              // flattens the droop of all n_adaa shapers
+  GsColour colour;          // oversampling, the model's curves, the droop equaliser
   GsBiquad shelf;
   GsDcBlock dc;
   bool use_dc;
   float buf[CHUNK];
-  float os_buf[CHUNK * 8];
 };
 
 GsPreampConfig gs_preamp_config_default(void)
@@ -128,18 +115,13 @@ static GsStatus validate(const GsPreampConfig *c, const GsPreampInfo **info, GsE
 
 static void setup(GsPreamp *p, const GsPreampConfig *c, const GsModelDef *def)
 {
-  const GsPreampInfo *m = &def->info;
   const GsStripParams sp = gs_strip_params(c, def);
   const double rate = c->rate_hz;
-  const bool adaa = sp.adaa;
 
   p->def = def;
   p->rate_hz = rate;
-  p->factor = sp.factor;
-  p->n_adaa = sp.n_adaa;
   p->in_scale = sp.in_scale;
   p->out_scale = sp.out_scale;
-  p->rail_scale = sp.rail_scale;
   p->use_noise = sp.use_noise;
   p->noise_rms = sp.noise_rms;
   gs_white_init(&p->white, c->seed);
@@ -150,40 +132,7 @@ static void setup(GsPreamp *p, const GsPreampConfig *c, const GsModelDef *def)
     gs_biquad_set_highpass(&p->hpf, rate, sp.hpf_hz, sp.hpf_q);
   }
   gs_gain_init(&p->gain, rate, sp.gain_glide_s, (float)c->gain_db);
-  gs_oversampler_init(&p->os, p->factor, rate);  // factor validated above
-
-  const double os_rate = rate * p->factor;
-  switch (def->core) {
-  case GS_CORE_CLEAN:
-    gs_shaper_init(&p->shaper, GS_SHAPE_HARD, adaa);
-    break;
-  case GS_CORE_CONSOLE:
-    gs_shaper_init(&p->shaper, GS_SHAPE_RAIL, adaa);
-    gs_shaper_set_rail(&p->shaper, def->rail_cubic);
-    break;
-  case GS_CORE_TRANSFORMER:
-    gs_transformer_init(&p->xfmr, os_rate, sp.xfmr_corner_hz, sp.xfmr_sat_level,
-                        def->xfmr_sat_hz, def->xfmr_loss);
-    gs_shaper_init(&p->shaper, GS_SHAPE_RAIL, adaa);
-    gs_shaper_set_rail(&p->shaper, def->rail_cubic);
-    break;
-  case GS_CORE_TUBE:
-    gs_shaper_init(&p->shaper, GS_SHAPE_TUBE, adaa);
-    gs_shaper_set_tube(&p->shaper, def->tube_bias, def->tube_asymmetry);
-    break;
-  case GS_CORE_INSTRUMENT: {
-    gs_shaper_init(&p->shaper, GS_SHAPE_TUBE, adaa);
-    gs_shaper_set_tube(&p->shaper, def->tube_bias, def->tube_asymmetry);
-    const double freq[3] = {m->bass_hz, m->mid_hz, m->treble_hz};
-    const double gain[3] = {c->bass_db, c->mid_db, c->treble_db};
-    gs_tonestack_init(&p->tone, os_rate, freq, gain);
-    gs_shaper_init(&p->rail, GS_SHAPE_HARD, adaa);
-    break;
-  }
-  }
-  if (p->n_adaa) {
-    gs_adaa_eq_init(&p->eq, p->factor, rate, p->n_adaa);
-  }
+  gs_colour_init(&p->colour, c, def, &sp);
 
   p->use_dc = sp.use_dcblock;
   gs_dcblock_init(&p->dc, rate, sp.dcblock_hz);
@@ -219,12 +168,7 @@ void gs_preamp_free(GsPreamp *pre)
 void gs_preamp_reset(GsPreamp *p)
 {
   gs_biquad_reset(&p->hpf);
-  gs_oversampler_reset(&p->os);
-  gs_shaper_reset(&p->shaper);
-  gs_shaper_reset(&p->rail);
-  gs_transformer_reset(&p->xfmr);
-  gs_tonestack_reset(&p->tone);
-  gs_adaa_eq_reset(&p->eq);
+  gs_colour_reset(&p->colour);
   gs_biquad_reset(&p->shelf);
   gs_dcblock_reset(&p->dc);
   gs_gain_settle(&p->gain);
@@ -240,35 +184,6 @@ void gs_preamp_set_gain_db(GsPreamp *p, double gain_db)
                    : gain_db > m->gain_max_db ? m->gain_max_db
                                               : gain_db;
   gs_gain_set_db(&p->gain, (float)g);
-}
-
-// The colouring stage, on n samples at the oversampled rate.
-static void colour(GsPreamp *p, float *x, uint32_t n) GS_REALTIME
-{
-  switch (p->def->core) {
-  case GS_CORE_CLEAN:
-  case GS_CORE_CONSOLE:
-  case GS_CORE_TUBE:
-    gs_shaper_process(&p->shaper, x, x, n);
-    break;
-  case GS_CORE_TRANSFORMER:
-    gs_transformer_process(&p->xfmr, x, x, n);
-    gs_shaper_process(&p->shaper, x, x, n);
-    break;
-  case GS_CORE_INSTRUMENT: {
-    gs_shaper_process(&p->shaper, x, x, n);
-    gs_tonestack_process(&p->tone, x, x, n);
-    const float s = p->rail_scale;
-    for (uint32_t i = 0; i < n; ++i) {
-      x[i] *= s;
-    }
-    gs_shaper_process(&p->rail, x, x, n);
-    break;
-  }
-  }
-  if (p->n_adaa) {
-    gs_adaa_eq_process(&p->eq, x, x, n);
-  }
 }
 
 void gs_preamp_process(GsPreamp *p, const float *in, float *out, uint32_t n)
@@ -288,13 +203,7 @@ void gs_preamp_process(GsPreamp *p, const float *in, float *out, uint32_t n)
       gs_biquad_process(&p->hpf, buf, buf, m);
     }
     gs_gain_process(&p->gain, buf, buf, m);
-    if (p->factor > 1) {
-      gs_oversampler_up(&p->os, buf, p->os_buf, m);
-      colour(p, p->os_buf, m * p->factor);
-      gs_oversampler_down(&p->os, p->os_buf, buf, m);
-    } else {
-      colour(p, buf, m);
-    }
+    gs_colour_process(&p->colour, buf, m);
     if (p->use_shelf) {
       gs_biquad_process(&p->shelf, buf, buf, m);
     }
@@ -328,19 +237,12 @@ double gs_preamp_hpf_max_hz(double rate_hz)
 
 double gs_preamp_latency(const GsPreamp *p)
 {
-  double stages = gs_shaper_latency(&p->shaper);
-  if (p->def->core == GS_CORE_INSTRUMENT) {
-    stages += gs_shaper_latency(&p->rail);
-  }
-  if (p->n_adaa) {
-    stages += 1.0;  // the 3-tap equaliser delays by one sample
-  }
-  return gs_oversampler_latency(&p->os) + stages / p->factor;
+  return gs_colour_latency(&p->colour);
 }
 
 unsigned gs_preamp_oversample(const GsPreamp *p)
 {
-  return p->factor;
+  return p->colour.factor;
 }
 
 const GsPreampInfo *gs_preamp_info(const GsPreamp *p)

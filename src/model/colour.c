@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: ISC
+// A strip's colouring stage on one channel (colour.h).
+
+#include "model/colour.h"
+
+void gs_colour_init(GsColour *c, const GsPreampConfig *config, const GsModelDef *def,
+                    const GsStripParams *sp)
+{
+  const GsPreampInfo *m = &def->info;
+  const bool adaa = sp->adaa;
+  c->def = def;
+  c->rate_hz = config->rate_hz;
+  c->factor = sp->factor;
+  c->n_adaa = sp->n_adaa;
+  c->rail_scale = sp->rail_scale;
+  gs_oversampler_init(&c->os, c->factor, c->rate_hz);  // factor validated
+  const double os_rate = c->rate_hz * c->factor;
+  switch (def->core) {
+  case GS_CORE_CLEAN:
+    gs_shaper_init(&c->shaper, GS_SHAPE_HARD, adaa);
+    break;
+  case GS_CORE_CONSOLE:
+    gs_shaper_init(&c->shaper, GS_SHAPE_RAIL, adaa);
+    gs_shaper_set_rail(&c->shaper, def->rail_cubic);
+    break;
+  case GS_CORE_TRANSFORMER:
+    gs_transformer_init(&c->xfmr, os_rate, sp->xfmr_corner_hz, sp->xfmr_sat_level,
+                        def->xfmr_sat_hz, def->xfmr_loss);
+    gs_shaper_init(&c->shaper, GS_SHAPE_RAIL, adaa);
+    gs_shaper_set_rail(&c->shaper, def->rail_cubic);
+    break;
+  case GS_CORE_TUBE:
+    gs_shaper_init(&c->shaper, GS_SHAPE_TUBE, adaa);
+    gs_shaper_set_tube(&c->shaper, def->tube_bias, def->tube_asymmetry);
+    break;
+  case GS_CORE_INSTRUMENT: {
+    gs_shaper_init(&c->shaper, GS_SHAPE_TUBE, adaa);
+    gs_shaper_set_tube(&c->shaper, def->tube_bias, def->tube_asymmetry);
+    const double freq[3] = {m->bass_hz, m->mid_hz, m->treble_hz};
+    const double gain[3] = {config->bass_db, config->mid_db, config->treble_db};
+    gs_tonestack_init(&c->tone, os_rate, freq, gain);
+    gs_shaper_init(&c->rail, GS_SHAPE_HARD, adaa);
+    break;
+  }
+  }
+  if (c->n_adaa) {
+    gs_adaa_eq_init(&c->eq, c->factor, c->rate_hz, c->n_adaa);
+  }
+}
+
+void gs_colour_reset(GsColour *c)
+{
+  gs_oversampler_reset(&c->os);
+  gs_shaper_reset(&c->shaper);
+  gs_shaper_reset(&c->rail);
+  gs_transformer_reset(&c->xfmr);
+  gs_tonestack_reset(&c->tone);
+  gs_adaa_eq_reset(&c->eq);
+}
+
+void gs_colour_set_tone(GsColour *c, const double gain_db[3])
+{
+  const GsPreampInfo *m = &c->def->info;
+  const double freq[3] = {m->bass_hz, m->mid_hz, m->treble_hz};
+  gs_tonestack_set_gains(&c->tone, c->rate_hz * c->factor, freq, gain_db);
+}
+
+// The model's stage, on n samples at the oversampled rate.
+static void curves(GsColour *c, float *x, uint32_t n) GS_REALTIME
+{
+  switch (c->def->core) {
+  case GS_CORE_CLEAN:
+  case GS_CORE_CONSOLE:
+  case GS_CORE_TUBE:
+    gs_shaper_process(&c->shaper, x, x, n);
+    break;
+  case GS_CORE_TRANSFORMER:
+    gs_transformer_process(&c->xfmr, x, x, n);
+    gs_shaper_process(&c->shaper, x, x, n);
+    break;
+  case GS_CORE_INSTRUMENT: {
+    gs_shaper_process(&c->shaper, x, x, n);
+    gs_tonestack_process(&c->tone, x, x, n);
+    const float s = c->rail_scale;
+    for (uint32_t i = 0; i < n; ++i) {
+      x[i] *= s;
+    }
+    gs_shaper_process(&c->rail, x, x, n);
+    break;
+  }
+  }
+  if (c->n_adaa) {
+    gs_adaa_eq_process(&c->eq, x, x, n);
+  }
+}
+
+void gs_colour_process(GsColour *c, float *x, uint32_t m)
+{
+  if (c->factor > 1) {
+    gs_oversampler_up(&c->os, x, c->os_buf, m);
+    curves(c, c->os_buf, m * c->factor);
+    gs_oversampler_down(&c->os, c->os_buf, x, m);
+  } else {
+    curves(c, x, m);
+  }
+}
+
+double gs_colour_latency(const GsColour *c)
+{
+  double stages = gs_shaper_latency(&c->shaper);
+  if (c->def->core == GS_CORE_INSTRUMENT) {
+    stages += gs_shaper_latency(&c->rail);
+  }
+  if (c->n_adaa) {
+    stages += 1.0;  // the 3-tap equaliser delays by one sample
+  }
+  return gs_oversampler_latency(&c->os) + stages / c->factor;
+}
