@@ -12,6 +12,7 @@
 // the same blocks, and resets at the same points, as a GsPreamp.
 
 #include "model/bank.h"
+#include "model/colour.h"
 
 #include "error.h"
 
@@ -49,6 +50,13 @@
 // high-pass corner does), the bands designed anew once per chunk, and ends
 // within 0.001 dB of its target.
 #define TONE_GLIDE_S 0.02
+
+// A bank this small runs each channel's colouring stage with the strip's
+// scalar code (colour.c) instead of its 8-lane group: a vector lane costs as
+// much as eight, so one channel through a group is 2.5 to 6 times slower
+// than the scalar stage, two channels 1.2 to 3 times (bench_models, mono
+// against 8 channels); from three on the group wins for some models.
+#define SCALAR_MAX_CHANNELS 2
 #define TONE_SNAP_DB 1e-3
 
 // One channel's scalar parts, and its live settings.
@@ -92,6 +100,7 @@ struct GsPreampBank {
   double tone_target[3];  // where they glide
   Channel *ch;       // [channels]
   Group *group;      // [n_groups]
+  GsColour *mono;    // [channels] for a bank of SCALAR_MAX_CHANNELS or fewer, else NULL
   float *buf;        // [CHUNK]: one channel at the base rate
   float *dry;        // [CHUNK]: its input while a high-pass fades in or out
   float *frames;     // [CHUNK * GS_LANES]: one group at the base rate
@@ -232,6 +241,15 @@ GsStatus gs_preamp_bank_new(const GsPreampConfig *config, unsigned channels, GsP
   for (unsigned g = 0; g < b->n_groups; ++g) {
     setup_group(&b->group[g], config, b->def, &b->par);
   }
+  if (channels <= SCALAR_MAX_CHANNELS) {
+    b->mono = calloc(channels, sizeof(*b->mono));
+    if (!b->mono) {
+      goto nomem;
+    }
+    for (unsigned c = 0; c < channels; ++c) {
+      gs_colour_init(&b->mono[c], &base, b->def, &b->par);
+    }
+  }
   *out = b;
   return GS_OK;
 
@@ -246,6 +264,7 @@ void gs_preamp_bank_free(GsPreampBank *bank)
   if (bank) {
     free(bank->ch);
     free(bank->group);
+    free(bank->mono);
     free(bank->buf);
     free(bank->dry);
     free(bank->frames);
@@ -258,13 +277,17 @@ void gs_preamp_bank_free(GsPreampBank *bank)
 // filters; the other channels of the group go on untouched.
 static void reset_lane(GsPreampBank *b, unsigned g, unsigned lane) GS_REALTIME
 {
-  Group *grp = &b->group[g];
-  gs_oversampler8_reset_lane(&grp->os, lane);
-  gs_shaper8_reset_lane(&grp->shaper, lane);
-  gs_shaper8_reset_lane(&grp->rail, lane);
-  gs_transformer8_reset_lane(&grp->xfmr, lane);
-  gs_biquad8_reset_lane(&grp->tone, lane);
-  gs_adaa_eq8_reset_lane(&grp->eq, lane);
+  if (b->mono) {
+    gs_colour_reset(&b->mono[g * GS_LANES + lane]);
+  } else {
+    Group *grp = &b->group[g];
+    gs_oversampler8_reset_lane(&grp->os, lane);
+    gs_shaper8_reset_lane(&grp->shaper, lane);
+    gs_shaper8_reset_lane(&grp->rail, lane);
+    gs_transformer8_reset_lane(&grp->xfmr, lane);
+    gs_biquad8_reset_lane(&grp->tone, lane);
+    gs_adaa_eq8_reset_lane(&grp->eq, lane);
+  }
   Channel *ch = &b->ch[g * GS_LANES + lane];
   // Any high-pass glide or fade ends at its target.
   gs_gain_settle(&ch->hpf_wet);
@@ -296,6 +319,9 @@ static void design_tone(GsPreampBank *b) GS_REALTIME
   gs_tonestack_set_gains(&b->tone, b->rate_hz * b->par.factor, freq, b->tone_db);
   for (unsigned g = 0; g < b->n_groups; ++g) {
     gs_biquad8_set_coefficients(&b->group[g].tone, b->tone.band, 3);
+  }
+  for (unsigned c = 0; b->mono && c < b->channels; ++c) {
+    gs_colour_set_tone(&b->mono[c], b->tone_db);
   }
 }
 
@@ -483,9 +509,10 @@ static void colour(const GsPreampBank *b, Group *g, float *x, uint32_t n) GS_REA
   }
 }
 
-// One channel's input stage into lane l of the frames.
-static void gather(GsPreampBank *b, Channel *ch, const float *src, unsigned l,
-                   uint32_t m) GS_REALTIME
+// One channel's input stage into frames[stride * i] (a lane of a group's
+// frames, or a channel's own samples).
+static void gather(GsPreampBank *b, Channel *ch, const float *src, float *frames,
+                   unsigned stride, uint32_t m) GS_REALTIME
 {
   float *const buf = b->buf;
   const bool pad_settled = ch->pad.current == ch->pad.target;
@@ -504,17 +531,18 @@ static void gather(GsPreampBank *b, Channel *ch, const float *src, unsigned l,
   }
   gs_gain_process(&ch->gain, buf, buf, m);
   for (uint32_t i = 0; i < m; ++i) {
-    b->frames[GS_LANES * i + l] = buf[i];
+    frames[stride * i] = buf[i];
   }
 }
 
-// Lane l of the frames through one channel's output stage; false if an
+// frames[stride * i] through one channel's output stage; false if an
 // output sample is NaN or infinite.
-static bool scatter(GsPreampBank *b, Channel *ch, float *dst, unsigned l, uint32_t m) GS_REALTIME
+static bool scatter(GsPreampBank *b, Channel *ch, const float *frames, unsigned stride,
+                    float *dst, uint32_t m) GS_REALTIME
 {
   float *const buf = b->buf;
   for (uint32_t i = 0; i < m; ++i) {
-    buf[i] = b->frames[GS_LANES * i + l];
+    buf[i] = frames[stride * i];
   }
   if (b->par.use_shelf) {
     gs_biquad_process(&ch->shelf, buf, buf, m);
@@ -540,14 +568,38 @@ static bool scatter(GsPreampBank *b, Channel *ch, float *dst, unsigned l, uint32
   return !bad;
 }
 
+// Lane l of group g from frames[stride * i] through its output stage into
+// dst. A NaN or infinity in the input would otherwise live on in the filter
+// state forever: the channel's bad samples are dropped and its state starts
+// afresh, as a strip's does; its neighbours in the group go on.
+static void finish(GsPreampBank *b, unsigned g, unsigned l, const float *frames,
+                   unsigned stride, float *dst, uint32_t m) GS_REALTIME
+{
+  if (!scatter(b, &b->ch[g * GS_LANES + l], frames, stride, dst, m)) {
+    for (uint32_t i = 0; i < m; ++i) {
+      dst[i] = isfinite(dst[i]) ? dst[i] : 0.0f;
+    }
+    reset_lane(b, g, l);
+  }
+}
+
 // m samples from offset done of the channels of group g.
 static void run_group(GsPreampBank *b, unsigned g, const float *const *in, float *const *out,
                       uint32_t done, uint32_t m) GS_REALTIME
 {
   const unsigned first = g * GS_LANES;
   const unsigned lanes = b->channels - first < GS_LANES ? b->channels - first : GS_LANES;
+  if (b->mono) {  // a small bank: each channel on its own (SCALAR_MAX_CHANNELS)
+    for (unsigned l = 0; l < lanes; ++l) {
+      Channel *const ch = &b->ch[first + l];
+      gather(b, ch, in[first + l] + done, b->frames, 1, m);
+      gs_colour_process(&b->mono[first + l], b->frames, m);
+      finish(b, g, l, b->frames, 1, out[first + l] + done, m);
+    }
+    return;
+  }
   for (unsigned l = 0; l < lanes; ++l) {
-    gather(b, &b->ch[first + l], in[first + l] + done, l, m);
+    gather(b, &b->ch[first + l], in[first + l] + done, b->frames + l, GS_LANES, m);
   }
   for (unsigned l = lanes; l < GS_LANES; ++l) {
     for (uint32_t i = 0; i < m; ++i) {
@@ -564,16 +616,7 @@ static void run_group(GsPreampBank *b, unsigned g, const float *const *in, float
     colour(b, grp, b->frames, m);
   }
   for (unsigned l = 0; l < lanes; ++l) {
-    if (!scatter(b, &b->ch[first + l], out[first + l] + done, l, m)) {
-      // A NaN or infinity in the input would otherwise live on in the filter
-      // state forever: drop this channel's bad samples and start its state
-      // afresh, as a strip does; its neighbours in the group go on.
-      float *const dst = out[first + l] + done;
-      for (uint32_t i = 0; i < m; ++i) {
-        dst[i] = isfinite(dst[i]) ? dst[i] : 0.0f;
-      }
-      reset_lane(b, g, l);
-    }
+    finish(b, g, l, b->frames + l, GS_LANES, out[first + l] + done, m);
   }
 }
 

@@ -194,10 +194,12 @@ typedef struct {
 } Case;
 
 // lv2apply with the plugin equals gainstage process with the same settings
-// (32-bit float, no dither) sample for sample (the issue asks for better
-// than -120 dB; one code path gives every bit), once lv2apply's output is
-// moved back by the latency process compensates, which is what the plugin's
-// latency port reports.
+// (32-bit float, no dither) to better than -120 dB, once lv2apply's output
+// is moved back by the latency process compensates, which is what the
+// plugin's latency port reports. They run one code path; what can differ is
+// the last bit of a rare sample, where the converter's clip chooses its exact
+// or its oversampled path per block and lv2apply's blocks are not process's
+// (tube stereo: 1 sample of 48000, -205 dB).
 static void test_lv2apply_equals_process(void **state)
 {
   (void)state;
@@ -247,7 +249,10 @@ static void test_lv2apply_equals_process(void **state)
     for (long i = 0; i + comp < FRAMES; ++i) {
       for (int j = 0; j < ch; ++j) {
         const double d = (double)l[(i + comp) * ch + j] - p[i * ch + j];
-        differ += d != 0.0;
+        if (d != 0.0 && !differ++) {
+          printf("first difference: frame %ld, channel %d: lv2apply %.9g, process %.9g\n", i, j,
+                 (double)l[(i + comp) * ch + j], (double)p[i * ch + j]);
+        }
         err += d * d;
         sig += (double)p[i * ch + j] * p[i * ch + j];
       }
@@ -256,8 +261,8 @@ static void test_lv2apply_equals_process(void **state)
     printf("%-11s %s, %s: latency %ld samples, lv2apply vs process %.1f dB (signal %.1f dBFS RMS)\n",
            c->model, ch == 2 ? "stereo" : "mono", c->process_args, comp, db,
            10 * log10(sig / (double)((FRAMES - comp) * ch)));
+    printf("  %ld of %ld samples differ\n", differ, (long)(FRAMES - comp) * ch);
     GS_ASSERT_BELOW(db, -120.0);
-    assert_int_equal(differ, 0);
     GS_ASSERT_ABOVE(sig, 1.0);  // there was a signal to compare
     free(p);
     free(l);
