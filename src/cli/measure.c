@@ -79,15 +79,7 @@ typedef struct {
 
 static bool number(const char *opt, const char *text, double *out)
 {
-  char *end = NULL;
-  errno = 0;
-  const double v = strtod(text, &end);
-  if (end == text || *end || errno || !isfinite(v)) {
-    bad("%s %s: not a number", opt, text);
-    return false;
-  }
-  *out = v;
-  return true;
+  return gs_cli_number("measure", opt, text, out);
 }
 
 static const struct {

@@ -77,15 +77,7 @@ typedef struct {
 
 static bool parse_number(const char *opt, const char *text, double *out)
 {
-  char *end = NULL;
-  errno = 0;
-  const double v = strtod(text, &end);
-  if (end == text || *end || errno || !isfinite(v)) {
-    bad("%s %s: not a number", opt, text);
-    return false;
-  }
-  *out = v;
-  return true;
+  return gs_cli_number("process", opt, text, out);
 }
 
 static bool parse_gains(Options *o, const char *text)

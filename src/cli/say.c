@@ -3,8 +3,11 @@
 
 #include "cli/say.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static void vsay(const char *command, const char *fmt, va_list args)
 {
@@ -28,4 +31,17 @@ int gs_cli_bad(const char *command, const char *fmt, ...)
   vsay(command, fmt, args);
   va_end(args);
   return GS_CLI_BAD_INPUT;
+}
+
+bool gs_cli_number(const char *command, const char *opt, const char *text, double *out)
+{
+  char *end = NULL;
+  errno = 0;
+  const double v = strtod(text, &end);
+  if (end == text || *end || errno || !isfinite(v)) {
+    gs_cli_say(command, "%s %s: not a number", opt, text);
+    return false;
+  }
+  *out = v;
+  return true;
 }
