@@ -228,13 +228,8 @@ static int parse(Options *o, int argc, char **argv)
       NUM("--rate", &sc->rate_hz);
     case OPT_OVERSAMPLE:
       STRIP("--oversample");
-      if (!strcmp(optarg, "auto")) {
-        sc->oversample = 0;
-      } else if (!strcmp(optarg, "1") || !strcmp(optarg, "2") || !strcmp(optarg, "4") ||
-                 !strcmp(optarg, "8")) {
-        sc->oversample = (unsigned)atoi(optarg);
-      } else {
-        return bad("--oversample %s: not valid (auto, 1, 2, 4 or 8)", optarg);
+      if (!gs_cli_oversample("measure", optarg, &sc->oversample)) {
+        return GS_CLI_BAD_INPUT;
       }
       break;
     case OPT_SESSION: o->session = optarg; break;

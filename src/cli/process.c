@@ -190,13 +190,8 @@ static int parse_options(Options *o, int argc, char **argv)
       break;
     }
     case OPT_OVERSAMPLE:
-      if (!strcmp(optarg, "auto")) {
-        o->oversample = 0;
-      } else if (!strcmp(optarg, "1") || !strcmp(optarg, "2") || !strcmp(optarg, "4") ||
-                 !strcmp(optarg, "8")) {
-        o->oversample = (unsigned)atoi(optarg);
-      } else {
-        return bad("--oversample %s: not valid (auto, 1, 2, 4 or 8)", optarg);
+      if (!gs_cli_oversample("process", optarg, &o->oversample)) {
+        return GS_CLI_BAD_INPUT;
       }
       break;
     case OPT_BITS: o->bits = optarg; break;

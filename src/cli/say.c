@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void vsay(const char *command, const char *fmt, va_list args)
 {
@@ -44,4 +45,18 @@ bool gs_cli_number(const char *command, const char *opt, const char *text, doubl
   }
   *out = v;
   return true;
+}
+
+bool gs_cli_oversample(const char *command, const char *text, unsigned *out)
+{
+  static const char *const words[] = {"auto", "1", "2", "4", "8"};
+  static const unsigned factors[] = {0, 1, 2, 4, 8};
+  for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); ++i) {
+    if (!strcmp(text, words[i])) {
+      *out = factors[i];
+      return true;
+    }
+  }
+  gs_cli_say(command, "--oversample %s: not valid (auto, 1, 2, 4 or 8)", text);
+  return false;
 }

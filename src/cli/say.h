@@ -17,5 +17,8 @@ int gs_cli_bad(const char *command, const char *fmt, ...) __attribute__((format(
 /// Reads option opt's value text as a finite number into *out; on anything
 /// else says "gainstage COMMAND: OPT TEXT: not a number" and returns false.
 bool gs_cli_number(const char *command, const char *opt, const char *text, double *out);
+/// Reads an --oversample value (auto, 1, 2, 4 or 8; auto is 0) into *out; on
+/// anything else says so in one line and returns false.
+bool gs_cli_oversample(const char *command, const char *text, unsigned *out);
 
 #endif  // GS_CLI_SAY_H
