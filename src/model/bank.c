@@ -51,13 +51,14 @@
 // within 0.001 dB of its target.
 #define TONE_GLIDE_S 0.02
 
+#define TONE_SNAP_DB 1e-3
+
 // A bank this small runs each channel's colouring stage with the strip's
 // scalar code (colour.c) instead of its 8-lane group: a vector lane costs as
 // much as eight, so one channel through a group is 2.5 to 6 times slower
 // than the scalar stage, two channels 1.2 to 3 times (bench_models, mono
 // against 8 channels); from three on the group wins for some models.
 #define SCALAR_MAX_CHANNELS 2
-#define TONE_SNAP_DB 1e-3
 
 // One channel's scalar parts, and its live settings.
 typedef struct {
