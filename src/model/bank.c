@@ -50,7 +50,6 @@
 // high-pass corner does), the bands designed anew once per chunk, and ends
 // within 0.001 dB of its target.
 #define TONE_GLIDE_S 0.02
-
 #define TONE_SNAP_DB 1e-3
 
 // A bank this small runs each channel's colouring stage with the strip's
