@@ -29,6 +29,8 @@ void gs_dcblock_reset(GsDcBlock *dc)
 {
   dc->x1 = 0.0;
   dc->y1 = 0.0;
+  dc->p = 0.0;
+  dc->k = 0;
 }
 
 double gs_dcblock_magnitude_db(const GsDcBlock *dc, double rate_hz, double freq_hz)
@@ -42,16 +44,41 @@ double gs_dcblock_magnitude_db(const GsDcBlock *dc, double rate_hz, double freq_
   return 10.0 * log10(2.0 * one_minus_c / den);
 }
 
+// A state this small is far from the denormals and is silence; zeroing it
+// keeps a decaying blocker from ever reaching them.
+static double flush(double y) GS_REALTIME
+{
+  return fabs(y) < tiny ? 0.0 : y;
+}
+
 void gs_dcblock_process(GsDcBlock *dc, const float *in, float *out, uint32_t n)
 {
   // y[n] = r y[n-1] + d[n] with d[n] = x[n] - x[n-1]. Four outputs at a time,
-  // each written from y at the start of the group:
-  //   y[n+k] = r^(k+1) y[n-1] + sum_{j<=k} r^(k-j) d[n+j],
+  // each written from y before the group:
+  //   y[n+k] = r^(k+1) y[n-1] + p[k],  p[k] = r p[k-1] + d[n+k],  p[0] = d[n],
   // so the recursion waits on one multiply-add per four samples instead of
-  // one per sample; the sums of d run in parallel.
+  // one per sample; the partial sums run beside it. The groups are counted
+  // from the start of the stream and a group split between blocks takes the
+  // same operations, so the output does not depend on the block sizes.
   const double r = dc->r, r2 = r * r, r3 = r2 * r, r4 = r2 * r2;
-  double x1 = dc->x1, y1 = dc->y1;
+  const double rk[4] = {r, r2, r3, r4};
+  double x1 = dc->x1, y1 = dc->y1, p = dc->p;
+  unsigned k = dc->k;
   uint32_t i = 0;
+  // One sample at a time into whole groups (finishing one a block began)...
+  for (; k && i < n; ++i) {
+    const double x = in[i];
+    p = r * p + (x - x1);
+    const double y = rk[k] * y1 + p;
+    out[i] = (float)y;
+    x1 = x;
+    if (++k == 4) {
+      y1 = flush(y);
+      p = 0.0;  // no group under way: the state is what a whole block leaves
+      k = 0;
+    }
+  }
+  // ...four at a time through whole groups...
   for (; i + 4 <= n; i += 4) {
     const double a = in[i], b = in[i + 1], c = in[i + 2], e = in[i + 3];
     const double d0 = a - x1, d1 = b - a, d2 = c - b, d3 = e - c;
@@ -61,19 +88,19 @@ void gs_dcblock_process(GsDcBlock *dc, const float *in, float *out, uint32_t n)
     out[i + 2] = (float)(r3 * y1 + p2);
     y1 = r4 * y1 + p3;
     out[i + 3] = (float)y1;
+    y1 = flush(y1);
     x1 = e;
   }
+  // ...and the start of a group the next block finishes.
   for (; i < n; ++i) {
     const double x = in[i];
-    y1 = x - x1 + r * y1;
+    p = k ? r * p + (x - x1) : x - x1;
+    out[i] = (float)(rk[k] * y1 + p);
     x1 = x;
-    out[i] = (float)y1;
-  }
-  // Once per block: a state this small is far from the denormals and is
-  // silence; zeroing it keeps a decaying blocker from ever reaching them.
-  if (fabs(y1) < tiny) {
-    y1 = 0.0;
+    ++k;
   }
   dc->x1 = x1;
   dc->y1 = y1;
+  dc->p = p;
+  dc->k = k;
 }

@@ -268,8 +268,10 @@ static double error_db(float *const *x, float *const *y, unsigned channels, uint
 
 // The plugin, with settings on its ports and host blocks of odd sizes,
 // equals gs_preamp_bank_process_samples() (the path of gainstage process)
-// on a bank created with those settings, to better than -120 dB; the output
-// trim is a gain after it.
+// on a bank created with those settings, sample for sample (the issue asks
+// for better than -120 dB): every part of the path gives the same bits
+// however the host splits the stream into blocks. The output trim is a gain
+// after it.
 static void test_equals_library_path(void **state)
 {
   (void)state;
@@ -338,6 +340,7 @@ static void test_equals_library_path(void **state)
         printf("%-11s %s%s: plugin vs library %.1f dB\n", models[mi], stereo ? "stereo" : "mono  ",
                trim ? " (2x, output -6 dB)" : "", e);
         GS_ASSERT_BELOW(e, -120.0);
+        assert_true(e == -INFINITY);  // bit for bit
         worst = e > worst ? e : worst;
       }
     }

@@ -194,12 +194,10 @@ typedef struct {
 } Case;
 
 // lv2apply with the plugin equals gainstage process with the same settings
-// (32-bit float, no dither) to better than -120 dB, once lv2apply's output
-// is moved back by the latency process compensates, which is what the
-// plugin's latency port reports. They run one code path; what can differ is
-// the last bit of a rare sample, where the converter's clip chooses its exact
-// or its oversampled path per block and lv2apply's blocks are not process's
-// (tube stereo: 1 sample of 48000, -205 dB).
+// (32-bit float, no dither) sample for sample (the issue asks for better than
+// -120 dB; one code path, independent of block sizes, gives every bit), once
+// lv2apply's output is moved back by the latency process compensates, which
+// is what the plugin's latency port reports.
 static void test_lv2apply_equals_process(void **state)
 {
   (void)state;
@@ -263,6 +261,7 @@ static void test_lv2apply_equals_process(void **state)
            10 * log10(sig / (double)((FRAMES - comp) * ch)));
     printf("  %ld of %ld samples differ\n", differ, (long)(FRAMES - comp) * ch);
     GS_ASSERT_BELOW(db, -120.0);
+    assert_int_equal(differ, 0);
     GS_ASSERT_ABOVE(sig, 1.0);  // there was a signal to compare
     free(p);
     free(l);
