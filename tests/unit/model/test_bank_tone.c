@@ -24,6 +24,27 @@
 #define LEN (SETTLE + N_FFT)
 #define LEVEL_DBU (-50.0)  // 44 dB under the guitar stage's drive: linear to 0.01 dB
 
+// Channels of the banks the tone tests build: 1 runs the scalar colouring
+// stage (a bank of one or two channels does), 3 the 8-lane group; each test
+// of the live tone runs both ways (the setups below). Channel 0 carries the
+// signal a test looks at; the others carry a copy of it.
+static unsigned channels = 1;
+#define MAX_CHANNELS 3
+
+static int scalar_path(void **state)
+{
+  (void)state;
+  channels = 1;
+  return 0;
+}
+
+static int group_path(void **state)
+{
+  (void)state;
+  channels = 3;
+  return 0;
+}
+
 static GsPreampBank *bank_of(const char *model, double bass, double mid, double treble)
 {
   GsPreampConfig c = gs_preamp_config_default();
@@ -34,17 +55,21 @@ static GsPreampBank *bank_of(const char *model, double bass, double mid, double 
   c.treble_db = treble;
   GsPreampBank *b = NULL;
   GsError err;
-  assert_int_equal(gs_preamp_bank_new(&c, 1, &b, &err), GS_OK);
+  assert_int_equal(gs_preamp_bank_new(&c, channels, &b, &err), GS_OK);
   return b;
 }
 
 static void run(GsPreampBank *b, float *x, uint32_t n)
 {
+  static float copy[MAX_CHANNELS][333];
   // Uneven blocks, as a host gives them.
   for (uint32_t done = 0; done < n;) {
     const uint32_t m = n - done < 333 ? n - done : 333;
-    float *p = x + done;
-    gs_preamp_bank_process(b, (const float *const *)&p, &p, m);
+    float *p[MAX_CHANNELS] = {x + done, copy[1], copy[2]};
+    for (unsigned c = 1; c < channels; ++c) {
+      memcpy(copy[c], x + done, sizeof(float) * m);
+    }
+    gs_preamp_bank_process(b, (const float *const *)p, p, m);
     done += m;
   }
 }
@@ -346,10 +371,14 @@ static void test_noise_switch_and_seed(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_live_change_matches_analytic),
-    cmocka_unit_test(test_settled_equals_config),
-    cmocka_unit_test(test_unchanged_setting_changes_nothing),
-    cmocka_unit_test(test_change_glides),
+    cmocka_unit_test_setup(test_live_change_matches_analytic, scalar_path),
+    cmocka_unit_test_setup(test_live_change_matches_analytic, group_path),
+    cmocka_unit_test_setup(test_settled_equals_config, scalar_path),
+    cmocka_unit_test_setup(test_settled_equals_config, group_path),
+    cmocka_unit_test_setup(test_unchanged_setting_changes_nothing, scalar_path),
+    cmocka_unit_test_setup(test_unchanged_setting_changes_nothing, group_path),
+    cmocka_unit_test_setup(test_change_glides, scalar_path),
+    cmocka_unit_test_setup(test_change_glides, group_path),
     cmocka_unit_test(test_process_samples),
     cmocka_unit_test(test_noise_switch_and_seed),
   };
