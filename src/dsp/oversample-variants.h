@@ -16,7 +16,8 @@ void gs_oversample_down_c(GsOversampler *os, const float *restrict in, float *re
 
 #if defined(__x86_64__) || defined(__i386__)
 #  define GS_OVERSAMPLE_HAVE_FMA 1
-// Fused multiply-add (x86 FMA3): shorter recursions, about 20 % faster.
+// Fused multiply-add (x86 FMA3): shorter recursions, about 20 % faster;
+// AVX2 runs the FIR stage 8 samples at a time.
 void gs_oversample_up_fma(GsOversampler *os, const float *restrict in, float *restrict out,
                           uint32_t n) GS_REALTIME;
 void gs_oversample_down_fma(GsOversampler *os, const float *restrict in, float *restrict out,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: ISC
-// Polyphase IIR halfband design (elliptic, closed form) and the 2x/4x/8x cascade.
+// Halfband designs (elliptic polyphase IIR in closed form, Kaiser-windowed
+// FIR) and the 2x/4x/8x cascade.
 
 #include "dsp/oversample.h"
 
@@ -145,6 +146,74 @@ double gs_halfband_magnitude_db(const GsHalfband *hb, double freq)
 }
 
 // ---------------------------------------------------------------------------
+// FIR halfband design
+//
+// A halfband's ideal impulse response is sin(pi m / 2) / (pi m): 1/2 at
+// m = 0, zero at the other even m, +-1 / (pi m) at the odd ones. The Kaiser
+// window (J. F. Kaiser, "Nonrecursive digital filter design using the I0-sinh
+// window function", Proc. IEEE ISCAS 1974) of half-length 2 n_pairs keeps the
+// zeros, so the windowed filter is a halfband too, with equal ripple in both
+// bands. Its beta sets the sidelobe floor: Kaiser's beta = 0.1102 (A - 8.7)
+// for A = 130 dB leaves room above the 120 dB each stage needs, and the
+// number of pairs is what the transition band then asks for.
+
+#define FIR_SIDELOBE_DB 130.0
+#define FIR_KAISER_BETA (0.1102 * (FIR_SIDELOBE_DB - 8.7))
+// Points on the stopband where the design's rejection is measured: the
+// ripples are 1 / (4 n_pairs) of the rate apart, so 2048 resolve their peaks.
+#define FIR_STOPBAND_POINTS 2048
+
+// The modified Bessel function of the first kind I0(x), by its power series
+// sum ((x / 2)^k / k!)^2, which converges for every x (here x <= 14).
+static double bessel_i0(double x)
+{
+  double sum = 1.0, term = 1.0;
+  for (unsigned k = 1; term > 1e-17 * sum; ++k) {
+    const double r = 0.5 * x / k;
+    term *= r * r;
+    sum += term;
+  }
+  return sum;
+}
+
+double gs_fir_halfband_magnitude_db(const GsFirHalfband *fb, double freq)
+{
+  // zero-phase response: 1/2 + 2 sum coef_k cos(2 pi f (2k - 1))
+  double h = 0.5;
+  for (unsigned k = 1; k <= fb->n_pairs; ++k) {
+    h += 2.0 * fb->coef[k - 1] * cos(2.0 * M_PI * freq * (2.0 * k - 1.0));
+  }
+  return 20.0 * log10(fabs(h) + 1e-300);
+}
+
+GsStatus gs_fir_halfband_design(GsFirHalfband *fb, unsigned n_pairs, double pass_edge)
+{
+  if (n_pairs < 1 || n_pairs > GS_FIR_HALFBAND_MAX_PAIRS ||
+      !(pass_edge > 0.0 && pass_edge < 0.25)) {
+    return GS_ERR_RANGE;
+  }
+  memset(fb, 0, sizeof(*fb));
+  fb->n_pairs = n_pairs;
+  fb->pass_edge = pass_edge;
+  const double half_length = 2.0 * n_pairs;  // the window reaches zero at +-2 n_pairs
+  const double norm = bessel_i0(FIR_KAISER_BETA);
+  for (unsigned k = 1; k <= n_pairs; ++k) {
+    const double m = 2.0 * k - 1.0;
+    const double r = m / half_length;
+    const double window = bessel_i0(FIR_KAISER_BETA * sqrt(1.0 - r * r)) / norm;
+    const double sinc = (k & 1 ? 1.0 : -1.0) / (M_PI * m);  // sin(pi m / 2) / (pi m)
+    fb->coef[k - 1] = sinc * window;
+  }
+  double peak = -400.0;
+  for (unsigned i = 0; i <= FIR_STOPBAND_POINTS; ++i) {
+    const double f = 0.5 - pass_edge + pass_edge * i / FIR_STOPBAND_POINTS;
+    peak = fmax(peak, gs_fir_halfband_magnitude_db(fb, f));
+  }
+  fb->atten_db = -peak;
+  return GS_OK;
+}
+
+// ---------------------------------------------------------------------------
 // Cascade design
 
 // The base band kept clean: 20 kHz, or the same fraction of the rate that
@@ -184,6 +253,20 @@ GsStatus gs_oversampler_init(GsOversampler *os, unsigned factor, double rate_hz)
     // the later stages lands above band_hz, outside the base band.
     const double high_rate = rate_hz * (double)(2u << s);
     const double pass_edge = os->band_hz / high_rate;
+    if (s == 2) {
+      // The band is at most 0.4167 of the base rate, so pass_edge <= 0.052
+      // and 6 pairs always reach the rejection.
+      unsigned k = 1;
+      GsStatus st = gs_fir_halfband_design(&os->fir, k, pass_edge);
+      while (!st && os->fir.atten_db < GS_OVERSAMPLE_REJECTION_DB &&
+             k < GS_FIR_HALFBAND_MAX_PAIRS) {
+        st = gs_fir_halfband_design(&os->fir, ++k, pass_edge);
+      }
+      if (st) {
+        return st;
+      }
+      continue;
+    }
     unsigned n = 1;
     while (n < GS_HALFBAND_MAX_COEFS &&
            gs_halfband_rejection_db(n, pass_edge) < GS_OVERSAMPLE_REJECTION_DB) {
@@ -199,11 +282,18 @@ GsStatus gs_oversampler_init(GsOversampler *os, unsigned factor, double rate_hz)
 
 void gs_oversampler_reset(GsOversampler *os)
 {
-  for (unsigned s = 0; s < 3; ++s) {
+  for (unsigned s = 0; s < 2; ++s) {
     for (unsigned i = 0; i < GS_HALFBAND_MAX_COEFS + 2; ++i) {
       os->stage[s].state_up[i] = 0.0;
       os->stage[s].state_down[i] = 0.0;
     }
+  }
+  for (unsigned i = 0; i < 2 * GS_FIR_HALFBAND_MAX_PAIRS; ++i) {
+    os->fir.hist_up[i] = 0.0f;
+    os->fir.hist_odd[i] = 0.0f;
+  }
+  for (unsigned i = 0; i < GS_FIR_HALFBAND_MAX_PAIRS; ++i) {
+    os->fir.hist_even[i] = 0.0f;
   }
 }
 
@@ -213,8 +303,13 @@ double gs_oversampler_latency(const GsOversampler *os)
   // Down: the decimator keeps the filtered sample at the odd phase (see
   // down_step), one high-rate sample earlier than the even one.
   double latency = 0.0;
-  for (unsigned s = 0; s < os->n_stages; ++s) {
+  for (unsigned s = 0; s < os->n_stages && s < 2; ++s) {
     latency += (2.0 * os->stage[s].delay - 1.0) / (double)(2u << s);
+  }
+  if (os->n_stages == 3) {
+    // The FIR delays by 2 n_pairs - 1 samples of 8x up and, keeping the odd
+    // phase, by 2 n_pairs - 2 down.
+    latency += (4.0 * os->fir.n_pairs - 3.0) / 8.0;
   }
   return latency;
 }
@@ -229,7 +324,7 @@ bool gs_oversample_variant_supported(GsOversampleVariant variant)
   case GS_OVERSAMPLE_FMA:
 #ifdef GS_OVERSAMPLE_HAVE_FMA
     __builtin_cpu_init();
-    return __builtin_cpu_supports("fma");
+    return __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2");
 #else
     return false;
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: ISC
-// 2x, 4x and 8x oversampling with cascaded polyphase IIR allpass halfbands.
+// 2x, 4x and 8x oversampling with cascaded halfbands: polyphase IIR allpass
+// stages up to 4x, a linear-phase FIR stage from 4x to 8x.
 
 #ifndef GS_DSP_OVERSAMPLE_H
 #define GS_DSP_OVERSAMPLE_H
@@ -16,6 +17,8 @@
 #define GS_OVERSAMPLE_CHUNK 256
 /// Most allpass coefficients one halfband stage may have.
 #define GS_HALFBAND_MAX_COEFS 16
+/// Most coefficient pairs of the FIR halfband (a filter of 4 * pairs - 1 taps).
+#define GS_FIR_HALFBAND_MAX_PAIRS 8
 /// Least stopband rejection each stage is designed for, in dB. Each stage that
 /// meets it keeps what folds into the base band 120 dB down, which leaves
 /// room for the -120 dBc aliasing figure of a tanh shaper at 8x with ADAA.
@@ -41,6 +44,35 @@ typedef struct {
   double state_down[GS_HALFBAND_MAX_COEFS + 2];
 } GsHalfband;
 
+/// The linear-phase FIR halfband of the last stage of 8x. Its taps are
+/// h[0] = 1/2 at the centre, h[+-(2k - 1)] = coef[k - 1] for k = 1..n_pairs,
+/// and zero at the other even offsets: a windowed sinc (Kaiser window). A
+/// stage of 4 * n_pairs - 1 taps costs n_pairs multiply-adds per sample at
+/// its lower rate and vectorises across time, where an IIR stage waits on
+/// its own recursion every sample; the price is latency, 2 * n_pairs - 1.5
+/// samples of the lower rate for up then down. At 4x and above the
+/// transition band is wide and few pairs reach the rejection (6 at 48 kHz).
+typedef struct {
+  unsigned n_pairs;
+  double pass_edge;  ///< as GsHalfband's
+  double atten_db;   ///< stopband rejection in dB, measured on the design
+  double coef[GS_FIR_HALFBAND_MAX_PAIRS];
+  /// Up: the last 2 n_pairs - 1 inputs, oldest first. Down: the last
+  /// 2 n_pairs - 1 odd and n_pairs - 1 even inputs.
+  float hist_up[2 * GS_FIR_HALFBAND_MAX_PAIRS];
+  float hist_odd[2 * GS_FIR_HALFBAND_MAX_PAIRS];
+  float hist_even[GS_FIR_HALFBAND_MAX_PAIRS];
+} GsFirHalfband;
+
+/// Designs a FIR halfband with n_pairs coefficient pairs
+/// (1..GS_FIR_HALFBAND_MAX_PAIRS) and passband edge pass_edge (0 < pass_edge
+/// < 0.25 of the stage's higher rate), measures its rejection and clears the
+/// state. GS_ERR_RANGE for anything else. Main thread.
+GsStatus gs_fir_halfband_design(GsFirHalfband *fb, unsigned n_pairs, double pass_edge);
+/// The magnitude response |H| in dB at freq (a fraction of the stage's
+/// higher rate). Main thread.
+double gs_fir_halfband_magnitude_db(const GsFirHalfband *fb, double freq);
+
 /// Designs an elliptic halfband with n_coefs allpass coefficients
 /// (1..GS_HALFBAND_MAX_COEFS) and passband edge pass_edge (a fraction of the
 /// stage's higher rate, 0 < pass_edge < 0.25), and clears the state.
@@ -56,7 +88,7 @@ double gs_halfband_magnitude_db(const GsHalfband *hb, double freq);
 /// Processing variants, fastest first (SPA style); GS_OVERSAMPLE_C runs
 /// everywhere. All compute the same filters and agree to about 1e-7.
 typedef enum {
-  GS_OVERSAMPLE_FMA,  ///< x86 FMA3
+  GS_OVERSAMPLE_FMA,  ///< x86 AVX2 and FMA3
   GS_OVERSAMPLE_C,    ///< portable C
   GS_OVERSAMPLE_N_VARIANTS,
 } GsOversampleVariant;
@@ -68,7 +100,8 @@ typedef struct {
   double rate_hz;     ///< base rate
   double band_hz;     ///< protected base band 0..band_hz: min(20 kHz, 0.4167 * rate_hz)
   GsOversampleVariant variant;  ///< chosen at init: the fastest this CPU runs
-  GsHalfband stage[3];  ///< stage[0] works between the base rate and 2x, stage[1] 2x-4x, ...
+  GsHalfband stage[2];  ///< stage[0] works between the base rate and 2x, stage[1] 2x-4x
+  GsFirHalfband fir;    ///< 4x-8x, for factor 8
 } GsOversampler;
 
 /// factor is 1, 2, 4 or 8 and rate_hz positive and finite; anything else is
@@ -76,7 +109,8 @@ typedef struct {
 /// 0..band_hz (20 kHz, or 0.4167 of the base rate, whichever is lower) and to
 /// reject by at least GS_OVERSAMPLE_REJECTION_DB whatever would fold back into
 /// that band; stages further from the base rate have wider transition bands
-/// and need fewer coefficients (8, 4 and 3 at 44.1 or 48 kHz). Main thread.
+/// and need fewer coefficients (8 and 4 allpasses and 6 FIR pairs at 44.1 or
+/// 48 kHz). Main thread.
 GsStatus gs_oversampler_init(GsOversampler *os, unsigned factor, double rate_hz);
 /// Whether this build and CPU can run a variant. Main thread.
 bool gs_oversample_variant_supported(GsOversampleVariant variant);
@@ -98,9 +132,9 @@ void gs_oversampler_up(GsOversampler *os, const float *in, float *out, uint32_t 
 void gs_oversampler_down(GsOversampler *os, const float *in, float *out, uint32_t n) GS_REALTIME;
 
 /// Round-trip (up then down) group delay at low frequencies, in base-rate
-/// samples (0 for factor 1), from the allpass phases at DC: about 3.7, 4.8
-/// and 5.2 samples for 2x, 4x and 8x at 44.1 or 48 kHz. Main thread or real
-/// time.
+/// samples (0 for factor 1), from the allpass phases at DC and the FIR's
+/// constant delay: about 3.7, 4.8 and 7.5 samples for 2x, 4x and 8x at 44.1
+/// or 48 kHz. Main thread or real time.
 double gs_oversampler_latency(const GsOversampler *os);
 
 #endif  // GS_DSP_OVERSAMPLE_H

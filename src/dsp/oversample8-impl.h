@@ -96,73 +96,141 @@ ALWAYS_INLINE Vec down_step(Stage *st, unsigned nc, Vec even, Vec odd)
   return 0.5f * (y0 + y1);
 }
 
-ALWAYS_INLINE void up_cascade(GsOversampler8 *os, const float *restrict in, float *restrict out,
-                              uint32_t n, unsigned g, unsigned n1, unsigned n2, unsigned n3)
+// The FIR stage of 8x (oversample-impl.h has its equations) on chunks of
+// FIR_CHUNK base-rate frames, staged on the stack behind the history. Each
+// lane is a channel here, so the filter runs one frame at a time.
+#define FIR_CHUNK 32
+#define FIR_LOW (4 * FIR_CHUNK)
+#define FIR_HIST (2 * GS_FIR_HALFBAND_MAX_PAIRS)
+
+// One output of the FIR from the window around c (c[0] is x[n-K+1]): the
+// sum over the coefficient pairs, in the mono stage's order.
+ALWAYS_INLINE Vec fir_sum(const float *coef, const Vec *c, unsigned np)
 {
-  Stage s1, s2, s3;
+  Vec acc = coef[0] * (c[1] + c[0]);
+  for (unsigned k = 2; k <= np; ++k) {
+    acc += coef[k - 1] * (c[k] + c[1 - (int)k]);
+  }
+  return acc;
+}
+
+ALWAYS_INLINE void up_cascade(GsOversampler8 *os, const float *restrict in, float *restrict out,
+                              uint32_t n, unsigned g, unsigned n1, unsigned n2, unsigned nf)
+{
+  Stage s1, s2;
   stage_load(&s1, os->coef[0], os->state_up[0], n1, g);
   stage_load(&s2, os->coef[1], os->state_up[1], n2, g);
-  stage_load(&s3, os->coef[2], os->state_up[2], n3, g);
-  const unsigned factor = n3 ? 8 : (n2 ? 4 : 2);
-  for (uint32_t t = 0; t < n; ++t) {
-    Vec a[2], b[4], c[8];
-    up_step(&s1, n1, load(in + GS_LANES * t + g), &a[0], &a[1]);
-    Vec *last = a;
-    if (n2) {
-      up_step(&s2, n2, a[0], &b[0], &b[1]);
-      up_step(&s2, n2, a[1], &b[2], &b[3]);
-      last = b;
-    }
-    if (n3) {
-      for (unsigned j = 0; j < 4; ++j) {
-        up_step(&s3, n3, b[j], &c[2 * j], &c[2 * j + 1]);
+  if (!nf) {
+    const unsigned factor = n2 ? 4 : 2;
+    for (uint32_t t = 0; t < n; ++t) {
+      Vec a[2], b[4];
+      up_step(&s1, n1, load(in + GS_LANES * t + g), &a[0], &a[1]);
+      Vec *last = a;
+      if (n2) {
+        up_step(&s2, n2, a[0], &b[0], &b[1]);
+        up_step(&s2, n2, a[1], &b[2], &b[3]);
+        last = b;
       }
-      last = c;
+      for (unsigned j = 0; j < factor; ++j) {
+        store(out + GS_LANES * (factor * t + j) + g, last[j]);
+      }
     }
-    for (unsigned j = 0; j < factor; ++j) {
-      store(out + GS_LANES * (factor * t + j) + g, last[j]);
+  } else {
+    const unsigned h = 2 * nf - 1;
+    float coef[GS_FIR_HALFBAND_MAX_PAIRS];
+    for (unsigned k = 0; k < nf; ++k) {
+      coef[k] = 2.0f * os->fir_coef[k];  // zero-stuffing's gain of 2, exact
+    }
+    for (uint32_t t0 = 0; t0 < n; t0 += FIR_CHUNK) {
+      const uint32_t m = n - t0 < FIR_CHUNK ? n - t0 : FIR_CHUNK;
+      Vec buf[FIR_HIST + FIR_LOW];
+      for (unsigned j = 0; j < h; ++j) {
+        buf[j] = load(os->fir_up[j] + g);
+      }
+      for (uint32_t t = 0; t < m; ++t) {
+        Vec a[2];
+        up_step(&s1, n1, load(in + GS_LANES * (t0 + t) + g), &a[0], &a[1]);
+        up_step(&s2, n2, a[0], &buf[h + 4 * t], &buf[h + 4 * t + 1]);
+        up_step(&s2, n2, a[1], &buf[h + 4 * t + 2], &buf[h + 4 * t + 3]);
+      }
+      float *o = out + GS_LANES * 8 * t0 + g;
+      for (uint32_t i = 0; i < 4 * m; ++i) {
+        const Vec *c = buf + i + nf - 1;
+        store(o + GS_LANES * 2 * i, fir_sum(coef, c, nf));
+        store(o + GS_LANES * (2 * i + 1), c[1]);
+      }
+      for (unsigned j = 0; j < h; ++j) {
+        store(os->fir_up[j] + g, buf[4 * m + j]);
+      }
     }
   }
   stage_store(&s1, os->state_up[0], n1, g);
   stage_store(&s2, os->state_up[1], n2, g);
-  stage_store(&s3, os->state_up[2], n3, g);
 }
 
 ALWAYS_INLINE void down_cascade(GsOversampler8 *os, const float *restrict in, float *restrict out,
-                                uint32_t n, unsigned g, unsigned n1, unsigned n2, unsigned n3)
+                                uint32_t n, unsigned g, unsigned n1, unsigned n2, unsigned nf)
 {
-  Stage s1, s2, s3;
+  Stage s1, s2;
   stage_load(&s1, os->coef[0], os->state_down[0], n1, g);
   stage_load(&s2, os->coef[1], os->state_down[1], n2, g);
-  stage_load(&s3, os->coef[2], os->state_down[2], n3, g);
-  const unsigned factor = n3 ? 8 : (n2 ? 4 : 2);
-  for (uint32_t t = 0; t < n; ++t) {
-    Vec x[8];
-    for (unsigned j = 0; j < factor; ++j) {
-      x[j] = load(in + GS_LANES * (factor * t + j) + g);
+  if (!nf) {
+    const unsigned factor = n2 ? 4 : 2;
+    for (uint32_t t = 0; t < n; ++t) {
+      Vec x[4];
+      for (unsigned j = 0; j < factor; ++j) {
+        x[j] = load(in + GS_LANES * (factor * t + j) + g);
+      }
+      if (n2) {
+        for (unsigned j = 0; j < 2; ++j) {
+          x[j] = down_step(&s2, n2, x[2 * j], x[2 * j + 1]);
+        }
+      }
+      store(out + GS_LANES * t + g, down_step(&s1, n1, x[0], x[1]));
     }
-    if (n3) {
-      for (unsigned j = 0; j < 4; ++j) {
-        x[j] = down_step(&s3, n3, x[2 * j], x[2 * j + 1]);
+  } else {
+    const unsigned h = 2 * nf - 1, e = nf - 1;
+    for (uint32_t t0 = 0; t0 < n; t0 += FIR_CHUNK) {
+      const uint32_t m = n - t0 < FIR_CHUNK ? n - t0 : FIR_CHUNK;
+      Vec odd[FIR_HIST + FIR_LOW], even[FIR_HIST + FIR_LOW];
+      for (unsigned j = 0; j < h; ++j) {
+        odd[j] = load(os->fir_odd[j] + g);
+      }
+      for (unsigned j = 0; j < e; ++j) {
+        even[j] = load(os->fir_even[j] + g);
+      }
+      const float *x = in + GS_LANES * 8 * t0 + g;
+      for (uint32_t i = 0; i < 4 * m; ++i) {
+        even[e + i] = load(x + GS_LANES * 2 * i);
+        odd[h + i] = load(x + GS_LANES * (2 * i + 1));
+      }
+      for (uint32_t t = 0; t < m; ++t) {
+        Vec b[4];
+        for (unsigned j = 0; j < 4; ++j) {
+          const uint32_t i = 4 * t + j;
+          b[j] = 0.5f * even[i] + fir_sum(os->fir_coef, odd + i + nf - 1, nf);
+        }
+        const Vec a0 = down_step(&s2, n2, b[0], b[1]);
+        const Vec a1 = down_step(&s2, n2, b[2], b[3]);
+        store(out + GS_LANES * (t0 + t) + g, down_step(&s1, n1, a0, a1));
+      }
+      for (unsigned j = 0; j < h; ++j) {
+        store(os->fir_odd[j] + g, odd[4 * m + j]);
+      }
+      for (unsigned j = 0; j < e; ++j) {
+        store(os->fir_even[j] + g, even[4 * m + j]);
       }
     }
-    if (n2) {
-      for (unsigned j = 0; j < 2; ++j) {
-        x[j] = down_step(&s2, n2, x[2 * j], x[2 * j + 1]);
-      }
-    }
-    store(out + GS_LANES * t + g, down_step(&s1, n1, x[0], x[1]));
   }
   stage_store(&s1, os->state_down[0], n1, g);
   stage_store(&s2, os->state_down[1], n2, g);
-  stage_store(&s3, os->state_down[2], n3, g);
 }
 
-// Instantiations, per group of lanes, for the designs up to 48 kHz (8, 4, 3 coefficients) and at
-// 88.2/96 kHz (4, 3, 2); other rates run with run-time counts.
+// Instantiations, per group of lanes, for the designs up to 48 kHz (8 and 4 coefficients, 6 FIR
+// pairs) and at 88.2/96 kHz (4, 3, 5); other rates run with run-time counts.
 #define DISPATCH8(fn, os, in, out, n)                                                              \
   do {                                                                                             \
-    const unsigned n1_ = (os)->n_coefs[0], n2_ = (os)->n_coefs[1], n3_ = (os)->n_coefs[2];         \
+    const unsigned n1_ = (os)->n_coefs[0], n2_ = (os)->n_coefs[1], nf_ = (os)->fir_pairs;          \
     for (unsigned g_ = 0; g_ < GS_LANES; g_ += VEC_WIDTH) {                                        \
     switch ((os)->n_stages) {                                                                      \
     case 1:                                                                                        \
@@ -175,8 +243,9 @@ ALWAYS_INLINE void down_cascade(GsOversampler8 *os, const float *restrict in, fl
       else fn(os, in, out, n, g_, n1_, n2_, 0);                                                    \
       break;                                                                                       \
     case 3:                                                                                        \
-      if (n1_ == 8 && n2_ == 4 && n3_ == 3) fn(os, in, out, n, g_, 8, 4, 3);                       \
-      else fn(os, in, out, n, g_, n1_, n2_, n3_);                                                  \
+      if (n1_ == 8 && n2_ == 4 && nf_ == 6) fn(os, in, out, n, g_, 8, 4, 6);                       \
+      else if (n1_ == 4 && n2_ == 3 && nf_ == 5) fn(os, in, out, n, g_, 4, 3, 5);                  \
+      else fn(os, in, out, n, g_, n1_, n2_, nf_);                                                  \
       break;                                                                                       \
     default:                                                                                       \
       for (uint32_t i_ = 0; i_ < (n); ++i_) {                                                      \

@@ -21,10 +21,16 @@ GsStatus gs_oversampler8_init(GsOversampler8 *os, unsigned factor, double rate_h
   os->factor = factor;
   os->n_stages = mono.n_stages;
   os->latency = gs_oversampler_latency(&mono);
-  for (unsigned s = 0; s < mono.n_stages; ++s) {
+  for (unsigned s = 0; s < mono.n_stages && s < 2; ++s) {
     os->n_coefs[s] = mono.stage[s].n_coefs;
     for (unsigned i = 0; i < mono.stage[s].n_coefs; ++i) {
       os->coef[s][i] = (float)mono.stage[s].coef[i];
+    }
+  }
+  if (mono.n_stages == 3) {
+    os->fir_pairs = mono.fir.n_pairs;
+    for (unsigned k = 0; k < mono.fir.n_pairs; ++k) {
+      os->fir_coef[k] = (float)mono.fir.coef[k];
     }
   }
   return GS_OK;
@@ -32,11 +38,18 @@ GsStatus gs_oversampler8_init(GsOversampler8 *os, unsigned factor, double rate_h
 
 void gs_oversampler8_reset_lane(GsOversampler8 *os, unsigned lane)
 {
-  for (unsigned s = 0; s < 3; ++s) {
+  for (unsigned s = 0; s < 2; ++s) {
     for (unsigned i = 0; i < GS_HALFBAND_MAX_COEFS + 2; ++i) {
       os->state_up[s][i][lane] = 0.0f;
       os->state_down[s][i][lane] = 0.0f;
     }
+  }
+  for (unsigned i = 0; i < 2 * GS_FIR_HALFBAND_MAX_PAIRS; ++i) {
+    os->fir_up[i][lane] = 0.0f;
+    os->fir_odd[i][lane] = 0.0f;
+  }
+  for (unsigned i = 0; i < GS_FIR_HALFBAND_MAX_PAIRS; ++i) {
+    os->fir_even[i][lane] = 0.0f;
   }
 }
 

@@ -36,12 +36,18 @@ typedef struct {
   GsLanesVariant variant;  ///< chosen at init: the fastest this CPU runs
   unsigned factor;
   unsigned n_stages;
-  unsigned n_coefs[3];
+  unsigned n_coefs[2];
+  unsigned fir_pairs;  ///< the FIR stage of 8x (0 below 8x)
   double latency;  ///< as gs_oversampler_latency()
-  float coef[3][GS_HALFBAND_MAX_COEFS];
+  float coef[2][GS_HALFBAND_MAX_COEFS];
+  float fir_coef[GS_FIR_HALFBAND_MAX_PAIRS];
   /// [stage][i][lane], i as in GsHalfband's state
-  float state_up[3][GS_HALFBAND_MAX_COEFS + 2][GS_LANES];
-  float state_down[3][GS_HALFBAND_MAX_COEFS + 2][GS_LANES];
+  float state_up[2][GS_HALFBAND_MAX_COEFS + 2][GS_LANES];
+  float state_down[2][GS_HALFBAND_MAX_COEFS + 2][GS_LANES];
+  /// [i][lane], as GsFirHalfband's histories
+  float fir_up[2 * GS_FIR_HALFBAND_MAX_PAIRS][GS_LANES];
+  float fir_odd[2 * GS_FIR_HALFBAND_MAX_PAIRS][GS_LANES];
+  float fir_even[GS_FIR_HALFBAND_MAX_PAIRS][GS_LANES];
 } GsOversampler8;
 
 /// As gs_oversampler_init(): factor 1, 2, 4 or 8, else GS_ERR_RANGE. Main thread.

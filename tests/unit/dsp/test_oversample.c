@@ -72,16 +72,17 @@ static void test_factor_one_copies(void **state)
   assert_true(gs_oversampler_latency(&os) == 0.0);
 }
 
-// The design at 48 kHz: 8, 4 and 3 coefficients, each stage >= 120 dB, and
-// the analytic response of the designed coefficients agrees with the closed
-// form: stopband peak at -atten_db, passband flat.
+// The design at 48 kHz: 8 and 4 allpass coefficients, each IIR stage >= 120 dB,
+// and the analytic response of the designed coefficients agrees with the
+// closed form: stopband peak at -atten_db, passband flat. The 8x stage is a
+// FIR halfband of 6 pairs, the fewest that reach 120 dB.
 static void test_design(void **state)
 {
   (void)state;
   GsOversampler os;
   assert_int_equal(gs_oversampler_init(&os, 8, 48000.0), GS_OK);
-  const unsigned expect[3] = {8, 4, 3};
-  for (unsigned s = 0; s < 3; ++s) {
+  const unsigned expect[2] = {8, 4};
+  for (unsigned s = 0; s < 2; ++s) {
     const GsHalfband *hb = &os.stage[s];
     print_message("stage %u: %u coefficients, pass edge %.4f, rejection %.1f dB, delay %.3f\n", s,
                   hb->n_coefs, hb->pass_edge, hb->atten_db, hb->delay);
@@ -100,10 +101,52 @@ static void test_design(void **state)
     GS_ASSERT_NEAR(stop_peak, -hb->atten_db, 0.1);
     GS_ASSERT_BELOW(pass_dev, 1e-6);
   }
+  const GsFirHalfband *fb = &os.fir;
+  print_message("stage 2: FIR, %u pairs (%u taps), pass edge %.4f, rejection %.1f dB\n",
+                fb->n_pairs, 4 * fb->n_pairs - 1, fb->pass_edge, fb->atten_db);
+  assert_int_equal(fb->n_pairs, 6);
+  GS_ASSERT_NEAR(fb->pass_edge, 20000.0 / 384000.0, 1e-12);
+  GS_ASSERT_ABOVE(fb->atten_db, GS_OVERSAMPLE_REJECTION_DB);
+  GsFirHalfband fewer;
+  assert_int_equal(gs_fir_halfband_design(&fewer, fb->n_pairs - 1, fb->pass_edge), GS_OK);
+  GS_ASSERT_BELOW(fewer.atten_db, GS_OVERSAMPLE_REJECTION_DB);
+  // The response from the taps themselves, summed as a DTFT: DC gain 1, the
+  // passband within its ripple (a halfband's passband and stopband ripples
+  // are equal), 1/2 at a quarter of the rate, and the stopband at least as
+  // deep as the design says.
+  double taps[4 * GS_FIR_HALFBAND_MAX_PAIRS];
+  const unsigned centre = 2 * fb->n_pairs - 1;
+  memset(taps, 0, sizeof(taps));
+  taps[centre] = 0.5;
+  for (unsigned k = 1; k <= fb->n_pairs; ++k) {
+    taps[centre + 2 * k - 1] = taps[centre - (2 * k - 1)] = fb->coef[k - 1];
+  }
+  double ripple = 0.0, stop = 0.0;
+  for (unsigned i = 0; i <= 4000; ++i) {
+    const double f_pass = fb->pass_edge * i / 4000.0;
+    const double f_stop = 0.5 - fb->pass_edge + fb->pass_edge * i / 4000.0;
+    double re_p = 0, im_p = 0, re_s = 0, im_s = 0;
+    for (unsigned j = 0; j <= 2 * centre; ++j) {
+      re_p += taps[j] * cos(2.0 * M_PI * f_pass * j);
+      im_p -= taps[j] * sin(2.0 * M_PI * f_pass * j);
+      re_s += taps[j] * cos(2.0 * M_PI * f_stop * j);
+      im_s -= taps[j] * sin(2.0 * M_PI * f_stop * j);
+    }
+    ripple = fmax(ripple, fabs(hypot(re_p, im_p) - 1.0));
+    stop = fmax(stop, hypot(re_s, im_s));
+  }
+  GS_ASSERT_NEAR(20.0 * log10(stop), -fb->atten_db, 0.01);
+  GS_ASSERT_BELOW(ripple, 1.2 * stop);
+  GS_ASSERT_NEAR(gs_fir_halfband_magnitude_db(fb, 0.25), 20.0 * log10(0.5), 1e-12);
+  assert_int_equal(gs_fir_halfband_design(&fewer, 0, 0.05), GS_ERR_RANGE);
+  assert_int_equal(gs_fir_halfband_design(&fewer, GS_FIR_HALFBAND_MAX_PAIRS + 1, 0.05),
+                   GS_ERR_RANGE);
+  assert_int_equal(gs_fir_halfband_design(&fewer, 4, 0.25), GS_ERR_RANGE);
   // 20 kHz at 48 kHz is 0.2083 of 96 kHz; at 96 kHz the first stage is wide.
   GS_ASSERT_NEAR(os.stage[0].pass_edge, 20000.0 / 96000.0, 1e-12);
   assert_int_equal(gs_oversampler_init(&os, 8, 96000.0), GS_OK);
   assert_int_equal(os.stage[0].n_coefs, 4);
+  assert_int_equal(os.fir.n_pairs, 5);
   // 44.1 kHz protects 0.4167 of its rate (18.4 kHz): the same shape as 48 kHz.
   assert_int_equal(gs_oversampler_init(&os, 2, 44100.0), GS_OK);
   GS_ASSERT_NEAR(os.band_hz, 44100.0 * 20000.0 / 48000.0, 1e-6);
@@ -168,11 +211,14 @@ static void test_round_trip_delay_and_gain(void **state)
   }
 }
 
-// At 48 kHz, 4x adds at most 5 base-rate samples of latency.
+// At 48 kHz, 4x adds at most 5 base-rate samples of latency (its stages are
+// IIR), and 8x, whose last stage is a FIR, at most 8.
 static void test_latency_budget(void **state)
 {
   (void)state;
   GsOversampler os;
+  assert_int_equal(gs_oversampler_init(&os, 8, 48000.0), GS_OK);
+  GS_ASSERT_BELOW(gs_oversampler_latency(&os), 8.0);
   assert_int_equal(gs_oversampler_init(&os, 4, 48000.0), GS_OK);
   GS_ASSERT_BELOW(gs_oversampler_latency(&os), 5.0);
   assert_int_equal(gs_oversampler_init(&os, 2, 48000.0), GS_OK);
