@@ -56,16 +56,34 @@ double gs_adaa_eq_response_db(const GsAdaaEq *eq, unsigned factor, double rate_h
          log10(fabs(response(eq->a, eq->n_stages, 2.0 * M_PI * freq_hz / (rate_hz * factor))));
 }
 
+typedef float Vec4 __attribute__((vector_size(4 * sizeof(float))));
+
+// y[i] = (1 + 2a) x[i-1] - a (x[i] + x[i-2]) runs backwards, so that out may
+// be in itself: y[i] is written after the last read of x[i]. Four at a time
+// in the vector extension, the rest one at a time with the same operations.
 void gs_adaa_eq_process(GsAdaaEq *eq, const float *in, float *out, uint32_t n)
 {
-  const float a = eq->a, centre = 1.0f + 2.0f * eq->a;
-  float x1 = eq->x1, x2 = eq->x2;
-  for (uint32_t i = 0; i < n; ++i) {
-    const float x = in[i];
-    out[i] = centre * x1 - a * (x + x2);
-    x2 = x1;
-    x1 = x;
+  if (n == 0) {
+    return;
   }
-  eq->x1 = x1;
-  eq->x2 = x2;
+  const float a = eq->a, centre = 1.0f + 2.0f * eq->a;
+  const float x1 = eq->x1, x2 = eq->x2;
+  eq->x1 = in[n - 1];
+  eq->x2 = n >= 2 ? in[n - 2] : x1;
+  uint32_t i = n;
+  for (; i >= 2 + 4; i -= 4) {
+    Vec4 left, mid, right;
+    __builtin_memcpy(&left, in + i - 6, sizeof(left));
+    __builtin_memcpy(&mid, in + i - 5, sizeof(mid));
+    __builtin_memcpy(&right, in + i - 4, sizeof(right));
+    const Vec4 y = centre * mid - a * (right + left);
+    __builtin_memcpy(out + i - 4, &y, sizeof(y));
+  }
+  for (; i > 2; --i) {
+    out[i - 1] = centre * in[i - 2] - a * (in[i - 1] + in[i - 3]);
+  }
+  if (n >= 2) {
+    out[1] = centre * in[0] - a * (in[1] + x1);
+  }
+  out[0] = centre * x1 - a * (in[0] + x2);
 }

@@ -9,6 +9,7 @@
 #include "dsp/shaper.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define RATE 48000.0
 
@@ -83,11 +84,43 @@ static void test_measured_response(void **state)
   free(x);
 }
 
+// The taps sample by sample: in place or into another buffer, in one call
+// or in blocks of 1 to 13 samples, the output is (1 + 2a) x[n-1] - a (x[n] +
+// x[n-2]) to the bit, the taps running across block boundaries.
+static void test_taps_in_blocks(void **state)
+{
+  (void)state;
+  enum { N = 300 };
+  GsAdaaEq eq;
+  gs_adaa_eq_init(&eq, 8, RATE, 2);
+  float x[N], ref[N], apart[N], inplace[N];
+  uint32_t seed = 99;
+  for (unsigned i = 0; i < N; ++i) {
+    seed = seed * 1664525u + 1013904223u;
+    x[i] = (float)seed / 4294967296.0f - 0.5f;
+  }
+  const float a = eq.a, centre = 1.0f + 2.0f * eq.a;
+  for (unsigned i = 0; i < N; ++i) {
+    const float x1 = i >= 1 ? x[i - 1] : 0.0f, x2 = i >= 2 ? x[i - 2] : 0.0f;
+    ref[i] = centre * x1 - a * (x[i] + x2);
+  }
+  gs_adaa_eq_process(&eq, x, apart, N);
+  assert_memory_equal(ref, apart, sizeof(ref));
+  gs_adaa_eq_reset(&eq);
+  memcpy(inplace, x, sizeof(x));
+  for (unsigned done = 0, m = 1; done < N; done += m, m = m % 13 + 1) {
+    const unsigned len = N - done < m ? N - done : m;
+    gs_adaa_eq_process(&eq, inplace + done, inplace + done, len);
+  }
+  assert_memory_equal(ref, inplace, sizeof(ref));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_design_is_flat),
     cmocka_unit_test(test_measured_response),
+    cmocka_unit_test(test_taps_in_blocks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
