@@ -155,7 +155,7 @@ static void setup_group(Group *g, const GsPreampConfig *c, const GsModelDef *def
     gs_shaper8_set_rail(&g->shaper, def->rail_cubic);
     break;
   case GS_CORE_TRANSFORMER:
-    gs_transformer8_init(&g->xfmr, os_rate, par->xfmr_corner_hz, par->xfmr_sat_level,
+    gs_transformer8_init(&g->xfmr, c->rate_hz, par->xfmr_corner_hz, par->xfmr_sat_level,
                          def->xfmr_sat_hz, def->xfmr_loss);
     gs_shaper8_init(&g->shaper, GS_SHAPE_RAIL, par->adaa);
     gs_shaper8_set_rail(&g->shaper, def->rail_cubic);
@@ -486,11 +486,8 @@ static void colour(const GsPreampBank *b, Group *g, float *x, uint32_t n) GS_REA
   switch (b->def->core) {
   case GS_CORE_CLEAN:
   case GS_CORE_CONSOLE:
+  case GS_CORE_TRANSFORMER:  // its core ran at the base rate (run_group)
   case GS_CORE_TUBE:
-    gs_shaper8_process(&g->shaper, x, x, n);
-    break;
-  case GS_CORE_TRANSFORMER:
-    gs_transformer8_process(&g->xfmr, x, x, n);
     gs_shaper8_process(&g->shaper, x, x, n);
     break;
   case GS_CORE_INSTRUMENT: {
@@ -608,6 +605,9 @@ static void run_group(GsPreampBank *b, unsigned g, const float *const *in, float
   }
   Group *const grp = &b->group[g];
   const unsigned factor = b->par.factor;
+  if (b->def->core == GS_CORE_TRANSFORMER) {
+    gs_transformer8_process(&grp->xfmr, b->frames, b->frames, m);  // as gs_colour_process
+  }
   if (factor > 1) {
     gs_oversampler8_up(&grp->os, b->frames, b->os_frames, m);
     colour(b, grp, b->os_frames, m * factor);
