@@ -278,8 +278,21 @@ CLONES static void hard_adaa(GsShaper *s, const float *in, float *out, uint32_t 
   float u[CHUNK + 1];
   const float a = (float)s->cubic, c = (float)s->clip;
   u[0] = (float)s->x1;
+  int outside = !(fabsf(u[0]) < c);
   for (uint32_t i = 0; i < m; ++i) {
     u[i + 1] = in[i];
+    outside += !(fabsf(in[i]) < c);  // a NaN too
+  }
+  // Between the knees the mean of x - a x^3 over [x1, x] is exactly
+  // (x1 + x) (1/2 - a (x1^2 + x^2) / 4): no division, and where the whole
+  // chunk stays there (a rail seldom reached), nothing else.
+  if (!outside) {
+    for (uint32_t i = 0; i < m; ++i) {
+      const float x1 = u[i], x = u[i + 1];
+      out[i] = (x1 + x) * (0.5f - 0.25f * a * (x1 * x1 + x * x));
+    }
+    s->x1 = u[m];
+    return;
   }
   // Every value is computed unconditionally and the conditions only select
   // (a division by a safe 1 where d is 0), so the loop has no branch and
@@ -299,7 +312,9 @@ CLONES static void hard_adaa(GsShaper *s, const float *in, float *out, uint32_t 
     // d = 0: the curve at hi itself (m1 is hi within the knees).
     const float curve = m1 - a * m1 * m1 * m1;
     const float at = hi >= c ? 1.0f : (hi <= -c ? -1.0f : curve);
-    out[i] = d > 0.0f ? mean : at;
+    // Between the knees, as above (the same value as the chunk-wide case).
+    const float inner = (lo + hi) * (0.5f - 0.25f * a * (lo * lo + hi * hi));
+    out[i] = lo > -c && hi < c ? inner : (d > 0.0f ? mean : at);
   }
   s->x1 = u[m];
 }
