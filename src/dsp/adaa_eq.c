@@ -3,39 +3,46 @@
 
 #include "dsp/adaa_eq.h"
 
+#include "dsp/shaper.h"
+
 #include <math.h>
 #include <stddef.h>
 
-static double response(double a, unsigned n_stages, double w)
+static double response(double a, unsigned n_first, unsigned n_second, double w)
 {
   const double s = sin(w / 2.0);
-  return pow(cos(w / 2.0), n_stages) * (1.0 + 4.0 * a * s * s);
+  return pow(gs_shaper_adaa_response(1, w), n_first) *
+         pow(gs_shaper_adaa_response(2, w), n_second) * (1.0 + 4.0 * a * s * s);
 }
 
 // Largest deviation in dB from flat over the band, for one value of a.
-static double worst_db(double a, unsigned n_stages, double w_edge)
+static double worst_db(double a, unsigned n_first, unsigned n_second, double w_edge)
 {
   double worst = 0.0;
   for (int i = 1; i <= 64; ++i) {
-    const double dev = fabs(20.0 * log10(response(a, n_stages, w_edge * i / 64.0)));
+    const double dev = fabs(20.0 * log10(response(a, n_first, n_second, w_edge * i / 64.0)));
     worst = dev > worst ? dev : worst;
   }
   return worst;
 }
 
-void gs_adaa_eq_init(GsAdaaEq *eq, unsigned factor, double rate_hz, unsigned n_stages)
+void gs_adaa_eq_init(GsAdaaEq *eq, unsigned factor, double rate_hz, unsigned n_first,
+                     unsigned n_second)
 {
-  eq->n_stages = n_stages;
+  eq->n_first = n_first;
+  eq->n_second = n_second;
   // Band edge: 20 kHz, or 0.4167 of the base rate when that is lower.
   const double edge_hz = fmin(20000.0, 0.4167 * rate_hz);
   const double w_edge = 2.0 * M_PI * edge_hz / (rate_hz * factor);
-  // a = n/8 cancels the w^2 term of the Taylor series; a golden-section
-  // search around it finds the minimax optimum (the error is unimodal in a).
-  double lo = 0.0, hi = 0.5 * n_stages;
+  // a = n/8 cancels the w^2 term of the Taylor series for n first-order
+  // stages (cos(w/2) = 1 - w^2/8 ...), 5/48 for each second-order one
+  // (1 - 5 w^2/48 ...); a golden-section search below half a stage each
+  // finds the minimax optimum (the error is unimodal in a).
+  double lo = 0.0, hi = 0.5 * (n_first + n_second);
   const double g = (sqrt(5.0) - 1.0) / 2.0;
   for (int i = 0; i < 60; ++i) {
     const double m1 = hi - g * (hi - lo), m2 = lo + g * (hi - lo);
-    if (worst_db(m1, n_stages, w_edge) < worst_db(m2, n_stages, w_edge)) {
+    if (worst_db(m1, n_first, n_second, w_edge) < worst_db(m2, n_first, n_second, w_edge)) {
       hi = m2;
     } else {
       lo = m1;
@@ -54,7 +61,7 @@ double gs_adaa_eq_response_db(const GsAdaaEq *eq, unsigned factor, double rate_h
                               double freq_hz)
 {
   return 20.0 *
-         log10(fabs(response(eq->a, eq->n_stages, 2.0 * M_PI * freq_hz / (rate_hz * factor))));
+         log10(fabs(response(eq->a, eq->n_first, eq->n_second, 2.0 * M_PI * freq_hz / (rate_hz * factor))));
 }
 
 // Samples per pass: the inputs are copied beside the two before them, so the

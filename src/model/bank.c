@@ -177,7 +177,7 @@ static void setup_group(Group *g, const GsPreampConfig *c, const GsModelDef *def
   }
   }
   if (par->n_adaa) {
-    gs_adaa_eq8_init(&g->eq, par->factor, c->rate_hz, par->n_adaa);
+    gs_adaa_eq8_init(&g->eq, par->factor, c->rate_hz, par->n_adaa, 0);
   }
 }
 

@@ -44,7 +44,7 @@ void gs_colour_init(GsColour *c, const GsPreampConfig *config, const GsModelDef 
   }
   }
   if (c->n_adaa) {
-    gs_adaa_eq_init(&c->eq, c->factor, c->rate_hz, c->n_adaa);
+    gs_adaa_eq_init(&c->eq, c->factor, c->rate_hz, c->n_adaa, 0);
   }
 }
 
