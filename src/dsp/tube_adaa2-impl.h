@@ -387,9 +387,10 @@ ALWAYS_INLINE void interval(VecF u0, VecF w, VecF u1, VecF r0, VecF rw, VecF r1,
 static void mono_chunk(GsShaper *s, const Curve *c, const float *in, float *out, uint32_t m)
   GS_REALTIME
 {
-  enum { N = TUBE_CHUNK + 4 + 2 * VEC_WIDTH, GROUPS = N / VEC_WIDTH };
+  enum { N = TUBE_CHUNK + 4 + 2 * VEC_WIDTH };
   float u[N], r[N], w[N], rw[N], mean[N], tilt[N], z[N], inv_h[N];
-  bool rare[GROUPS];
+  uint16_t rare[N];  // the intervals the rare branches must finish
+  uint32_t n_rare = 0;
   const uint32_t intervals = m + 1;
   const uint32_t padded = (intervals + VEC_WIDTH - 1) / VEC_WIDTH * VEC_WIDTH;
   const uint32_t points = (padded + 3 + VEC_WIDTH - 1) / VEC_WIDTH * VEC_WIDTH;
@@ -425,23 +426,45 @@ static void mono_chunk(GsShaper *s, const Curve *c, const float *in, float *out,
     const VecF u0 = load_f(u + j + 1), wj = load_f(w + j), u1 = load_f(u + j + 2);
     const VecF zj = load_f(z + j);
     store_f(tilt + j, near_tilt(u1, load_f(tilt + j), zj, c));
-    rare[j / VEC_WIDTH] = any(far(zj) | crossing(u0, wj, u1));
-  }
-  for (uint32_t j = 0; j < padded; j += VEC_WIDTH) {
-    if (!rare[j / VEC_WIDTH]) {
-      continue;
+    const MaskF flag = far(zj) | crossing(u0, wj, u1);
+    if (any(flag)) {
+      for (unsigned l = 0; l < VEC_WIDTH; ++l) {
+        if (flag[l]) {
+          rare[n_rare++] = (uint16_t)(j + l);
+        }
+      }
     }
-    const VecF u0 = load_f(u + j + 1), wj = load_f(w + j), u1 = load_f(u + j + 2);
-    const VecF zj = load_f(z + j);
-    VecF mj = load_f(mean + j), tj = load_f(tilt + j);
+  }
+  // The rare intervals, gathered VEC_WIDTH at a time (about two a period:
+  // one vector a chunk at low frequencies instead of one for each).
+  for (uint32_t k = n_rare; k % VEC_WIDTH; ++k) {
+    rare[k] = rare[n_rare - 1];  // repeats: the same values written twice
+  }
+  for (uint32_t k = 0; k < n_rare; k += VEC_WIDTH) {
+    VecF u0, wj, u1, r0, rwj, r1, zj, ih, mj, tj;
+    for (unsigned l = 0; l < VEC_WIDTH; ++l) {
+      const uint32_t j = rare[k + l];
+      u0[l] = u[j + 1];
+      wj[l] = w[j];
+      u1[l] = u[j + 2];
+      r0[l] = r[j + 1];
+      rwj[l] = rw[j];
+      r1[l] = r[j + 2];
+      zj[l] = z[j];
+      ih[l] = inv_h[j];
+      mj[l] = mean[j];
+      tj[l] = tilt[j];
+    }
     if (any(far(zj))) {
-      tj = far_tilt(tj, u1, zj, load_f(inv_h + j), c);
+      tj = far_tilt(tj, u1, zj, ih, c);
     }
     if (any(crossing(u0, wj, u1))) {
-      cross(u0, wj, u1, load_f(r + j + 1), load_f(rw + j), load_f(r + j + 2), c, &mj, &tj);
+      cross(u0, wj, u1, r0, rwj, r1, c, &mj, &tj);
     }
-    store_f(mean + j, mj);
-    store_f(tilt + j, tj);
+    for (unsigned l = 0; l < VEC_WIDTH; ++l) {
+      mean[rare[k + l]] = mj[l];
+      tilt[rare[k + l]] = tj[l];
+    }
   }
   for (uint32_t i = 0; i < m; i += VEC_WIDTH) {
     const VecF falling = falling_half(load_f(mean + i + 1), load_f(tilt + i + 1));
