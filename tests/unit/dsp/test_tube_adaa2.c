@@ -40,7 +40,7 @@ static void tube(GsShaper *s, unsigned setting, unsigned order)
 // jump in its third derivative at x = -bias, a panel edge when it lies inside).
 static double integral(double (*fn)(const GsShaper *, double), const GsShaper *s, double x)
 {
-  enum { PANELS = 2000 };
+  const unsigned panels = 2000;
   const double kink = -s->bias;
   const bool split = (kink > 0.0 && kink < x) || (kink < 0.0 && kink > x);
   const double ends[3] = {0.0, split ? kink : x, x};
@@ -48,11 +48,11 @@ static double integral(double (*fn)(const GsShaper *, double), const GsShaper *s
   for (unsigned part = 0; part < (split ? 2u : 1u); ++part) {
     const double a = ends[part], b = ends[part + 1];
     double acc = 0.0;
-    for (unsigned i = 0; i <= PANELS; ++i) {
-      const double w = (i == 0 || i == PANELS) ? 1.0 : (i % 2 ? 4.0 : 2.0);
-      acc += w * fn(s, a + (b - a) * i / PANELS);
+    for (unsigned i = 0; i <= panels; ++i) {
+      const double w = (i == 0 || i == panels) ? 1.0 : (i % 2 ? 4.0 : 2.0);
+      acc += w * fn(s, a + (b - a) * i / panels);
     }
-    sum += acc * (b - a) / (3.0 * PANELS);
+    sum += acc * (b - a) / (3.0 * panels);
   }
   return sum;
 }
@@ -280,7 +280,7 @@ static void test_delay_and_response(void **state)
   static const double freqs[] = {0.01, 0.05, 0.12, 0.25, 0.4};  // cycles per sample
   for (unsigned f = 0; f < sizeof(freqs) / sizeof(freqs[0]); ++f) {
     const size_t k = gs_analysis_coprime_bin(N, 1.0, freqs[f]);
-    const double w = 2.0 * M_PI * (double)k / N;
+    const double w = 2.0 * M_PI * (double)k / (double)N;
     for (unsigned i = 0; i < 2 * N; ++i) {
       x[i] = (float)(1e-3 * sin(w * i));
     }
