@@ -61,7 +61,8 @@ double gs_adaa_eq_response_db(const GsAdaaEq *eq, unsigned factor, double rate_h
                               double freq_hz)
 {
   return 20.0 *
-         log10(fabs(response(eq->a, eq->n_first, eq->n_second, 2.0 * M_PI * freq_hz / (rate_hz * factor))));
+         log10(fabs(response(eq->a, eq->n_first, eq->n_second,
+                             2.0 * M_PI * freq_hz / (rate_hz * factor))));
 }
 
 // Samples per pass: the inputs are copied beside the two before them, so the

@@ -382,8 +382,9 @@ ALWAYS_INLINE void interval(VecF u0, VecF w, VecF u1, VecF r0, VecF rw, VecF r1,
 // Lanes hold consecutive intervals. u[p] is input p - 4 (the first four from
 // the history); interval j runs from u[j + 1] to u[j + 2] with its midpoint
 // from u[j .. j + 3], and output i, centred on u[i + 2], takes the falling
-// half of interval i + 1 and the rising half of interval i. Interval 0 lies wholly in the history: recomputing it
-// each call keeps the state to the last four inputs.
+// half of interval i + 1 and the rising half of interval i. Interval 0 lies
+// wholly in the history: recomputing it each call keeps the state to the
+// last four inputs.
 static void mono_chunk(GsShaper *s, const Curve *c, const float *in, float *out, uint32_t m)
   GS_REALTIME
 {

@@ -69,8 +69,8 @@ static void test_antiderivative2(void **state)
     GS_ASSERT_NEAR(gs_shaper_antiderivative2(&s, 0.0), 0.0, 0.0);
     for (double x = -9.0; x <= 9.0; x += 0.0637) {
       const double h = 1e-4;
-      const double d = (gs_shaper_antiderivative2(&s, x + h) - gs_shaper_antiderivative2(&s, x - h)) /
-                       (2.0 * h);
+      const double d =
+        (gs_shaper_antiderivative2(&s, x + h) - gs_shaper_antiderivative2(&s, x - h)) / (2.0 * h);
       // central difference error h^2 / 6 |F'''| = h^2 / 6 |f''| < 2e-8 here
       worst_d = fmax(worst_d, fabs(d - gs_shaper_antiderivative(&s, x)));
       const double q = integral(gs_shaper_antiderivative, &s, x);
