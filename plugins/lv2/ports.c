@@ -21,7 +21,7 @@
 #define REF_MAX_DBU 40.0
 #define REF_DEFAULT_DBU 18.0
 // The latency port's range: the largest latency of any model at any factor
-// is 5.48 samples (instrument preamps at 8x, docs/models.md), plus the
+// is 5.67 samples (instrument preamps at 4x and 8x, docs/models.md), plus the
 // converter's 39 at rates up to 48 kHz.
 #define LATENCY_MAX_FRAMES 64.0
 

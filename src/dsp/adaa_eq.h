@@ -9,20 +9,23 @@
 #include <stdint.h>
 
 /// In its linear region a first-order ADAA shaper is the two-point average
-/// (1 + z^-1) / 2, whose magnitude is cos(w / 2); n_stages shapers in a row
-/// give cos^n(w / 2). This symmetric 3-tap FIR [-a, 1 + 2a, -a] has magnitude
-/// 1 + 4a sin^2(w / 2); a is chosen at init so the product is as flat as
-/// possible up to the edge of the audio band.
+/// (1 + z^-1) / 2, whose magnitude is cos(w / 2); n_first shapers in a row
+/// give cos^n(w / 2), and each second-order one (the tube curve's,
+/// shaper.h) multiplies by gs_shaper_adaa_response(2, w). This symmetric
+/// 3-tap FIR [-a, 1 + 2a, -a] has magnitude 1 + 4a sin^2(w / 2); a is chosen
+/// at init so the product is as flat as possible up to the edge of the audio
+/// band.
 typedef struct {
   float a;
-  unsigned n_stages;
+  unsigned n_first, n_second;
   float x1, x2;
 } GsAdaaEq;
 
 /// factor is the oversampling factor the shapers run at (2, 4 or 8), rate_hz
-/// the base rate, n_stages the number of ADAA shapers in series (1 or 2).
-/// Main thread.
-void gs_adaa_eq_init(GsAdaaEq *eq, unsigned factor, double rate_hz, unsigned n_stages);
+/// the base rate, n_first and n_second the numbers of first- and
+/// second-order ADAA shapers in series. Main thread.
+void gs_adaa_eq_init(GsAdaaEq *eq, unsigned factor, double rate_hz, unsigned n_first,
+                     unsigned n_second);
 void gs_adaa_eq_reset(GsAdaaEq *eq) GS_REALTIME;
 /// The combined (ADAA averages and this FIR) magnitude in dB at freq_hz.
 double gs_adaa_eq_response_db(const GsAdaaEq *eq, unsigned factor, double rate_hz,

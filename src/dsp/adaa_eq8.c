@@ -6,10 +6,11 @@
 #include "dsp/adaa_eq.h"
 #include "dsp/lanes-variants.h"
 
-void gs_adaa_eq8_init(GsAdaaEq8 *eq, unsigned factor, double rate_hz, unsigned n_stages)
+void gs_adaa_eq8_init(GsAdaaEq8 *eq, unsigned factor, double rate_hz, unsigned n_first,
+                      unsigned n_second)
 {
   GsAdaaEq mono;
-  gs_adaa_eq_init(&mono, factor, rate_hz, n_stages);
+  gs_adaa_eq_init(&mono, factor, rate_hz, n_first, n_second);
   eq->variant = gs_lanes_variant_supported(GS_LANES_AVX2) ? GS_LANES_AVX2 : GS_LANES_C;
   eq->a = mono.a;
   gs_adaa_eq8_reset(eq);

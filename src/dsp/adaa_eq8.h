@@ -20,7 +20,8 @@ typedef struct {
 } GsAdaaEq8;
 
 /// As gs_adaa_eq_init(). Main thread.
-void gs_adaa_eq8_init(GsAdaaEq8 *eq, unsigned factor, double rate_hz, unsigned n_stages);
+void gs_adaa_eq8_init(GsAdaaEq8 *eq, unsigned factor, double rate_hz, unsigned n_first,
+                      unsigned n_second);
 /// Picks a variant (tests, benchmarks); GS_ERR_RANGE if this CPU cannot run
 /// it. Main thread.
 GsStatus gs_adaa_eq8_set_variant(GsAdaaEq8 *eq, GsLanesVariant variant);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: ISC
-// Waveshaping curves, their antiderivatives, and first-order ADAA.
+// Waveshaping curves, their antiderivatives, and first-order ADAA (second order: tube_adaa2-impl.h).
 //
 // First-order antiderivative anti-aliasing replaces y[n] = f(x[n]) by the
 // mean of f over the straight line between consecutive inputs,
 //   y[n] = (F(x[n]) - F(x[n-1])) / (x[n] - x[n-1]),   F' = f
-// (J. Parker, V. Zavalishin, E. Le Bihan, "Reducing the aliasing of nonlinear
+// (J. Parker, V. Zavalishin, E. Le Bivic, "Reducing the aliasing of nonlinear
 // waveshaping using continuous-time convolution", DAFx-16, eq. 8; S. Bilbao,
 // F. Esqueda, J. Parker, V. Valimaki, "Antiderivative antialiasing for
 // memoryless nonlinearities", IEEE SPL 24(7), 2017, eq. 6). It delays by half
@@ -18,7 +18,10 @@
 
 #include "dsp/shaper.h"
 
+#include "dsp/tube_adaa2.h"
+
 #include <math.h>
+#include <string.h>
 
 #ifndef M_LN2  // XSI, not ISO C
 #  define M_LN2 0.69314718055994530942
@@ -77,6 +80,31 @@ static double tube_G(const GsShaper *s, double u)
   return k * u * u / (sqrt(k * k + u * u) + k);
 }
 
+// The integral of tube_G from 0: (k/2) (u r + k^2 asinh(u/k)) - k^2 u,
+// written as (k/2) u^3 / (r + k) + (k^3/2) (asinh(y) - y), y = u / k, so
+// that nothing cancels near u = 0 but asinh(y) - y, taken from its series
+// below |y| = 1/8 (seven terms): within 1e-13 of itself either way.
+static double tube_G2(const GsShaper *s, double u)
+{
+  const double k = tube_knee(s, u), y = u / k, r = sqrt(k * k + u * u);
+  double asinh_minus_y;
+  if (fabs(y) < 0.125) {
+    // sum over n >= 1 of (-1)^n (2n-1)!! / ((2n)!! (2n+1)) y^(2n+1)
+    const double t = y * y;
+    double sum = -135135.0 / 9676800.0;
+    sum = sum * t + 10395.0 / 599040.0;
+    sum = sum * t - 945.0 / 42240.0;
+    sum = sum * t + 105.0 / 3456.0;
+    sum = sum * t - 15.0 / 336.0;
+    sum = sum * t + 3.0 / 40.0;
+    sum = sum * t - 1.0 / 6.0;
+    asinh_minus_y = y * t * sum;
+  } else {
+    asinh_minus_y = asinh(y) - y;
+  }
+  return 0.5 * k * u * u * u / (r + k) + 0.5 * k * k * k * asinh_minus_y;
+}
+
 double gs_shaper_eval(const GsShaper *s, double x)
 {
   switch (s->shape) {
@@ -90,6 +118,14 @@ double gs_shaper_eval(const GsShaper *s, double x)
   }
   }
   return x;
+}
+
+double gs_shaper_antiderivative2(const GsShaper *s, double x)
+{
+  // the integral from 0 to x of (G(t + bias) - G(bias) - offset t) scale
+  const double b = s->bias;
+  return (tube_G2(s, x + b) - tube_G2(s, b) - tube_G(s, b) * x - 0.5 * s->offset * x * x) *
+         s->scale;
 }
 
 double gs_shaper_antiderivative(const GsShaper *s, double x)
@@ -117,6 +153,7 @@ double gs_shaper_antiderivative(const GsShaper *s, double x)
 // The state of a shaper whose previous input was 0.
 void gs_shaper_reset(GsShaper *s)
 {
+  memset(s->hist, 0, sizeof(s->hist));
   if (s->shape == GS_SHAPE_TUBE) {
     const double k = tube_knee(s, s->bias);
     s->x1 = s->bias;
@@ -143,7 +180,8 @@ static void tube_design(GsShaper *s, double bias, double asymmetry)
 
 void gs_shaper_init(GsShaper *s, GsShape shape, bool adaa)
 {
-  *s = (GsShaper){.shape = shape, .adaa = adaa, .cubic = 0.0, .clip = 1.0};
+  *s = (GsShaper){.shape = shape, .adaa = adaa, .order = 1, .cubic = 0.0, .clip = 1.0};
+  s->variant = gs_lanes_variant_supported(GS_LANES_AVX2) ? GS_LANES_AVX2 : GS_LANES_C;
   tube_design(s, GS_SHAPER_TUBE_BIAS, GS_SHAPER_TUBE_ASYMMETRY);
   gs_shaper_reset(s);
 }
@@ -165,6 +203,12 @@ void gs_shaper_set_tube(GsShaper *s, double bias, double asymmetry)
   }
 }
 
+void gs_shaper_set_order(GsShaper *s, unsigned order)
+{
+  s->order = order >= 2 && s->shape == GS_SHAPE_TUBE ? 2 : 1;
+  gs_shaper_reset(s);
+}
+
 void gs_shaper_set_rail(GsShaper *s, double cubic)
 {
   const double a = isfinite(cubic) ? fmax(0.0, fmin(0.14, cubic)) : 0.0;
@@ -184,7 +228,16 @@ void gs_shaper_set_rail(GsShaper *s, double cubic)
 
 double gs_shaper_latency(const GsShaper *s)
 {
-  return s->adaa ? 0.5 : 0.0;
+  return s->adaa ? (s->order == 2 ? 2.0 : 0.5) : 0.0;
+}
+
+double gs_shaper_adaa_response(unsigned order, double w)
+{
+  if (order < 2) {
+    return cos(w / 2.0);
+  }
+  const double midpoint = (9.0 * cos(w / 2.0) - cos(1.5 * w)) / 8.0;
+  return 5.0 / 12.0 + cos(w) / 12.0 + 0.5 * cos(w / 2.0) * midpoint;
 }
 
 // ---------------------------------------------------------------------------
@@ -278,8 +331,21 @@ CLONES static void hard_adaa(GsShaper *s, const float *in, float *out, uint32_t 
   float u[CHUNK + 1];
   const float a = (float)s->cubic, c = (float)s->clip;
   u[0] = (float)s->x1;
+  int outside = !(fabsf(u[0]) < c);
   for (uint32_t i = 0; i < m; ++i) {
     u[i + 1] = in[i];
+    outside += !(fabsf(in[i]) < c);  // a NaN too
+  }
+  // Between the knees the mean of x - a x^3 over [x1, x] is exactly
+  // (x1 + x) (1/2 - a (x1^2 + x^2) / 4): no division, and where the whole
+  // chunk stays there (a rail seldom reached), nothing else.
+  if (!outside) {
+    for (uint32_t i = 0; i < m; ++i) {
+      const float x1 = u[i], x = u[i + 1];
+      out[i] = (x1 + x) * (0.5f - 0.25f * a * (x1 * x1 + x * x));
+    }
+    s->x1 = u[m];
+    return;
   }
   // Every value is computed unconditionally and the conditions only select
   // (a division by a safe 1 where d is 0), so the loop has no branch and
@@ -299,7 +365,9 @@ CLONES static void hard_adaa(GsShaper *s, const float *in, float *out, uint32_t 
     // d = 0: the curve at hi itself (m1 is hi within the knees).
     const float curve = m1 - a * m1 * m1 * m1;
     const float at = hi >= c ? 1.0f : (hi <= -c ? -1.0f : curve);
-    out[i] = d > 0.0f ? mean : at;
+    // Between the knees, as above (the same value as the chunk-wide case).
+    const float inner = (lo + hi) * (0.5f - 0.25f * a * (lo * lo + hi * hi));
+    out[i] = lo > -c && hi < c ? inner : (d > 0.0f ? mean : at);
   }
   s->x1 = u[m];
 }
@@ -374,8 +442,32 @@ static void plain(const GsShaper *s, const float *in, float *out, uint32_t m) GS
   }
 }
 
+// The second-order tube kernel in the variant chosen at init.
+static void tube_adaa2(GsShaper *s, const float *in, float *out, uint32_t n) GS_REALTIME
+{
+#ifdef GS_LANES_HAVE_AVX2
+  if (s->variant == GS_LANES_AVX2) {
+    gs_tube_adaa2_mono_avx2(s, in, out, n);
+  } else {
+    gs_tube_adaa2_mono_c(s, in, out, n);
+  }
+#else
+  gs_tube_adaa2_mono_c(s, in, out, n);
+#endif
+  for (unsigned i = 0; i < 4; ++i) {
+    if (!isfinite(s->hist[i])) {
+      gs_shaper_reset(s);
+      break;
+    }
+  }
+}
+
 void gs_shaper_process(GsShaper *s, const float *in, float *out, uint32_t n)
 {
+  if (s->adaa && s->order == 2) {
+    tube_adaa2(s, in, out, n);
+    return;
+  }
   uint32_t done = 0;
   while (done < n) {
     const uint32_t m = n - done < CHUNK ? n - done : CHUNK;

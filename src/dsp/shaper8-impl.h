@@ -143,7 +143,10 @@ ALWAYS_INLINE void hard(GsShaper8 *s, const float *in, float *out, uint32_t n, u
     const Lanes middle = (m1 - m0) * (m0 + m1) * (half - quarter_a * (m0 * m0 + m1 * m1));
     const Lanes sum = above - below + middle;
     const Mask flat = d > zero;
-    store(out + GS_LANES * t + g, select(flat, sum / select(flat, d, one), fx));
+    // Between the knees, exactly and without division, as shaper.c has it.
+    const Lanes inner = (lo + hi) * (half - quarter_a * (lo * lo + hi * hi));
+    const Lanes mean = select(flat, sum / select(flat, d, one), fx);
+    store(out + GS_LANES * t + g, select((lo > mc) & (hi < c), inner, mean));
     x1 = x;
   }
   store(s->x1 + g, x1);

@@ -7,6 +7,7 @@
 #include "dsp/shaper8.h"
 
 #include "dsp/lanes-variants.h"
+#include "dsp/tube_adaa2.h"
 
 #include <math.h>
 
@@ -21,6 +22,9 @@ void gs_shaper8_reset_lane(GsShaper8 *s, unsigned lane)
   s->x1[lane] = (float)one.x1;
   s->r1[lane] = (float)one.r1;
   s->F1[lane] = one.F1;
+  for (unsigned p = 0; p < 4; ++p) {
+    s->hist[p][lane] = one.hist[p];
+  }
 }
 
 void gs_shaper8_reset(GsShaper8 *s)
@@ -34,6 +38,12 @@ void gs_shaper8_init(GsShaper8 *s, GsShape shape, bool adaa)
 {
   s->variant = gs_lanes_variant_supported(GS_LANES_AVX2) ? GS_LANES_AVX2 : GS_LANES_C;
   gs_shaper_init(&s->curve, shape, adaa);
+  gs_shaper8_reset(s);
+}
+
+void gs_shaper8_set_order(GsShaper8 *s, unsigned order)
+{
+  gs_shaper_set_order(&s->curve, order);
   gs_shaper8_reset(s);
 }
 
@@ -92,8 +102,34 @@ GsStatus gs_shaper8_set_variant(GsShaper8 *s, GsLanesVariant variant)
   return GS_OK;
 }
 
+// The tube's second order: the mono shaper's kernel, lanes holding channels.
+static void tube_adaa2(GsShaper8 *s, const float *in, float *out, uint32_t n) GS_REALTIME
+{
+#ifdef GS_LANES_HAVE_AVX2
+  if (s->variant == GS_LANES_AVX2) {
+    gs_tube_adaa2_lanes_avx2(s, in, out, n);
+  } else {
+    gs_tube_adaa2_lanes_c(s, in, out, n);
+  }
+#else
+  gs_tube_adaa2_lanes_c(s, in, out, n);
+#endif
+  for (unsigned l = 0; l < GS_LANES; ++l) {
+    for (unsigned p = 0; p < 4; ++p) {
+      if (!isfinite(s->hist[p][l])) {
+        gs_shaper8_reset_lane(s, l);  // the other channels go on
+        break;
+      }
+    }
+  }
+}
+
 void gs_shaper8_process(GsShaper8 *s, const float *in, float *out, uint32_t n)
 {
+  if (s->curve.adaa && s->curve.order == 2) {
+    tube_adaa2(s, in, out, n);
+    return;
+  }
   if (s->curve.shape == GS_SHAPE_TANH) {
     tanh_lanes(s, in, out, n);
 #ifdef GS_LANES_HAVE_AVX2

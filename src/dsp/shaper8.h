@@ -14,14 +14,17 @@
 
 /// Curve parameters come from a GsShaper; the state is per lane. HARD, RAIL,
 /// SOFT and TUBE run in float on 8 lanes at once with the same well-conditioned
-/// ADAA forms as shaper.c (they agree with it to about 1e-6); TANH runs
-/// lane by lane in double, exactly as shaper.c. Owned by the processing thread.
+/// ADAA forms as shaper.c (they agree with it to about 1e-6); the tube's
+/// second order runs the very kernel of the mono shaper (tube_adaa2-impl.h),
+/// so each lane equals it bit for bit; TANH runs lane by lane in double,
+/// exactly as shaper.c. Owned by the processing thread.
 typedef struct {
   GsLanesVariant variant;  ///< chosen at init: the fastest this CPU runs
   GsShaper curve;          ///< shape, adaa and tube parameters; its own state is unused
   float x1[GS_LANES];      ///< previous input per lane (TUBE: x + bias)
   float r1[GS_LANES];      ///< previous root per lane (SOFT, TUBE)
   double F1[GS_LANES];     ///< antiderivative at the previous input (TANH)
+  float hist[4][GS_LANES];  ///< second order: the last four inputs per lane, oldest first
 } GsShaper8;
 
 /// As gs_shaper_init(). Main thread.
@@ -29,6 +32,8 @@ void gs_shaper8_init(GsShaper8 *s, GsShape shape, bool adaa);
 /// As gs_shaper_set_tube(), for all lanes. Main thread, or real time between
 /// process calls.
 void gs_shaper8_set_tube(GsShaper8 *s, double bias, double asymmetry);
+/// As gs_shaper_set_order(), for all lanes. Main thread.
+void gs_shaper8_set_order(GsShaper8 *s, unsigned order);
 /// As gs_shaper_set_rail(), for all lanes. Main thread.
 void gs_shaper8_set_rail(GsShaper8 *s, double cubic);
 /// Picks a variant (tests, benchmarks); GS_ERR_RANGE if this CPU cannot run

@@ -167,6 +167,7 @@ static void setup_group(Group *g, const GsPreampConfig *c, const GsModelDef *def
   case GS_CORE_INSTRUMENT: {
     gs_shaper8_init(&g->shaper, GS_SHAPE_TUBE, par->adaa);
     gs_shaper8_set_tube(&g->shaper, def->tube_bias, def->tube_asymmetry);
+    gs_shaper8_set_order(&g->shaper, par->n_adaa2 ? 2 : 1);
     const double freq[3] = {m->bass_hz, m->mid_hz, m->treble_hz};
     const double gain[3] = {c->bass_db, c->mid_db, c->treble_db};
     GsToneStack tone;
@@ -177,7 +178,7 @@ static void setup_group(Group *g, const GsPreampConfig *c, const GsModelDef *def
   }
   }
   if (par->n_adaa) {
-    gs_adaa_eq8_init(&g->eq, par->factor, c->rate_hz, par->n_adaa);
+    gs_adaa_eq8_init(&g->eq, par->factor, c->rate_hz, par->n_adaa - par->n_adaa2, par->n_adaa2);
   }
 }
 

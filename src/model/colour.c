@@ -36,6 +36,7 @@ void gs_colour_init(GsColour *c, const GsPreampConfig *config, const GsModelDef 
   case GS_CORE_INSTRUMENT: {
     gs_shaper_init(&c->shaper, GS_SHAPE_TUBE, adaa);
     gs_shaper_set_tube(&c->shaper, def->tube_bias, def->tube_asymmetry);
+    gs_shaper_set_order(&c->shaper, sp->n_adaa2 ? 2 : 1);
     const double freq[3] = {m->bass_hz, m->mid_hz, m->treble_hz};
     const double gain[3] = {config->bass_db, config->mid_db, config->treble_db};
     gs_tonestack_init(&c->tone, os_rate, freq, gain);
@@ -44,7 +45,7 @@ void gs_colour_init(GsColour *c, const GsPreampConfig *config, const GsModelDef 
   }
   }
   if (c->n_adaa) {
-    gs_adaa_eq_init(&c->eq, c->factor, c->rate_hz, c->n_adaa);
+    gs_adaa_eq_init(&c->eq, c->factor, c->rate_hz, c->n_adaa - sp->n_adaa2, sp->n_adaa2);
   }
 }
 
@@ -113,6 +114,7 @@ void gs_colour_process(GsColour *c, float *x, uint32_t m)
 
 double gs_colour_latency(const GsColour *c)
 {
+  // half a sample for each first-order ADAA curve, two for a second-order one
   double stages = gs_shaper_latency(&c->shaper);
   if (c->def->core == GS_CORE_INSTRUMENT) {
     stages += gs_shaper_latency(&c->rail);

@@ -144,7 +144,7 @@ GsStatus gs_hpamp_new(const GsHpAmpConfig *c, GsHpAmp **out, GsError *err)
     gs_shaper_init(&a->shaper, GS_SHAPE_HARD, adaa);
   }
   if (adaa) {
-    gs_adaa_eq_init(&a->eq, a->factor, c->rate_hz, 1);
+    gs_adaa_eq_init(&a->eq, a->factor, c->rate_hz, 1, 0);
   }
   *out = a;
   return GS_OK;

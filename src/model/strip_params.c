@@ -35,6 +35,10 @@ GsStripParams gs_strip_params(const GsPreampConfig *c, const GsModelDef *def)
   p.factor = c->oversample ? c->oversample : m->auto_oversample;
   p.adaa = p.factor > 1;
   p.n_adaa = p.adaa ? (def->core == GS_CORE_INSTRUMENT ? 2 : 1) : 0;
+  // The instrument models drive their tube curve far past its knee (24 dB at
+  // full scale for guitar), where first order at 8x still aliases at -68 dBc
+  // for 15 kHz: their curve takes second order (shaper.h), -97.5 dBc.
+  p.n_adaa2 = p.adaa && def->core == GS_CORE_INSTRUMENT ? 1 : 0;
   p.v_drive = v_drive;
   p.in_scale = (float)(pad / v_drive);
   p.use_noise = c->noise;

@@ -16,6 +16,7 @@ typedef struct {
   unsigned factor;    ///< oversampling in use
   bool adaa;          ///< ADAA on (oversampled only: at 1x its droop dulls the top octave)
   unsigned n_adaa;    ///< ADAA shapers in series (0 without oversampling)
+  unsigned n_adaa2;   ///< of which second order (the instrument models' tube curve)
   float in_scale;     ///< volts to the colouring stage's normalised units (with the pad)
   float out_scale;    ///< back to volts, with the polarity
   float rail_scale;   ///< instrument: stage units to rail units (1 otherwise)

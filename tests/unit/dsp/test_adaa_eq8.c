@@ -21,9 +21,12 @@ static void test_matches_mono(void **state)
       continue;
     }
     for (unsigned f = 0; f < 3; ++f) {
-      for (unsigned stages = 1; stages <= 2; ++stages) {
+      // first- and second-order stages: one, two, one of each
+      static const unsigned orders[3][2] = {{1, 0}, {2, 0}, {1, 1}};
+      for (unsigned o = 0; o < 3; ++o) {
+        const unsigned first = orders[o][0], second = orders[o][1];
         GsAdaaEq8 eq8;
-        gs_adaa_eq8_init(&eq8, factors[f], 48000.0, stages);
+        gs_adaa_eq8_init(&eq8, factors[f], 48000.0, first, second);
         assert_int_equal(gs_adaa_eq8_set_variant(&eq8, (GsLanesVariant)v), GS_OK);
         // Two blocks, and in place: the state carries over.
         for (unsigned i = 0; i < N * GS_LANES; ++i) {
@@ -34,7 +37,7 @@ static void test_matches_mono(void **state)
         unsigned differ = 0;
         for (unsigned l = 0; l < GS_LANES; ++l) {
           GsAdaaEq eq;
-          gs_adaa_eq_init(&eq, factors[f], 48000.0, stages);
+          gs_adaa_eq_init(&eq, factors[f], 48000.0, first, second);
           lanes_take(in8, l, in, N);
           gs_adaa_eq_process(&eq, in, out, N);
           lanes_take(out8, l, lane, N);
@@ -42,8 +45,8 @@ static void test_matches_mono(void **state)
             differ += out[i] != lane[i];
           }
         }
-        print_message("adaa_eq8 (%s) %ux, %u stages: %u samples differ from mono\n",
-                      gs_lanes_variant_name((GsLanesVariant)v), factors[f], stages, differ);
+        print_message("adaa_eq8 (%s) %ux, %u + %u stages: %u samples differ from mono\n",
+                      gs_lanes_variant_name((GsLanesVariant)v), factors[f], first, second, differ);
         assert_int_equal(differ, 0);
       }
     }
@@ -54,7 +57,7 @@ static void test_reset_clears(void **state)
 {
   (void)state;
   GsAdaaEq8 eq8;
-  gs_adaa_eq8_init(&eq8, 4, 48000.0, 1);
+  gs_adaa_eq8_init(&eq8, 4, 48000.0, 1, 0);
   float x[4 * GS_LANES];
   lanes_input(x, 4, 1.0, 5);
   gs_adaa_eq8_process(&eq8, x, x, 4);
