@@ -8,19 +8,22 @@
 #include <math.h>
 #include <stddef.h>
 
-static double response(double a, unsigned n_first, unsigned n_second, double w)
+// The droop of the shapers and this FIR at w (radians per sample of the
+// equaliser's rate), with eq's stage counts and a.
+static double response(const GsAdaaEq *eq, double a, double w)
 {
   const double s = sin(w / 2.0);
-  return pow(gs_shaper_adaa_response(1, w), n_first) *
-         pow(gs_shaper_adaa_response(2, w), n_second) * (1.0 + 4.0 * a * s * s);
+  return pow(gs_shaper_adaa_response(1, w), eq->n_first) *
+         pow(gs_shaper_adaa_response(2, w * eq->second_scale), eq->n_second) *
+         (1.0 + 4.0 * a * s * s);
 }
 
 // Largest deviation in dB from flat over the band, for one value of a.
-static double worst_db(double a, unsigned n_first, unsigned n_second, double w_edge)
+static double worst_db(const GsAdaaEq *eq, double a, double w_edge)
 {
   double worst = 0.0;
   for (int i = 1; i <= 64; ++i) {
-    const double dev = fabs(20.0 * log10(response(a, n_first, n_second, w_edge * i / 64.0)));
+    const double dev = fabs(20.0 * log10(response(eq, a, w_edge * i / 64.0)));
     worst = dev > worst ? dev : worst;
   }
   return worst;
@@ -29,8 +32,15 @@ static double worst_db(double a, unsigned n_first, unsigned n_second, double w_e
 void gs_adaa_eq_init(GsAdaaEq *eq, unsigned factor, double rate_hz, unsigned n_first,
                      unsigned n_second)
 {
+  gs_adaa_eq_init_rates(eq, factor, factor, rate_hz, n_first, n_second);
+}
+
+void gs_adaa_eq_init_rates(GsAdaaEq *eq, unsigned factor, unsigned second_factor, double rate_hz,
+                           unsigned n_first, unsigned n_second)
+{
   eq->n_first = n_first;
   eq->n_second = n_second;
+  eq->second_scale = (double)factor / (double)second_factor;
   // Band edge: 20 kHz, or 0.4167 of the base rate when that is lower.
   const double edge_hz = fmin(20000.0, 0.4167 * rate_hz);
   const double w_edge = 2.0 * M_PI * edge_hz / (rate_hz * factor);
@@ -42,7 +52,7 @@ void gs_adaa_eq_init(GsAdaaEq *eq, unsigned factor, double rate_hz, unsigned n_f
   const double g = (sqrt(5.0) - 1.0) / 2.0;
   for (int i = 0; i < 60; ++i) {
     const double m1 = hi - g * (hi - lo), m2 = lo + g * (hi - lo);
-    if (worst_db(m1, n_first, n_second, w_edge) < worst_db(m2, n_first, n_second, w_edge)) {
+    if (worst_db(eq, m1, w_edge) < worst_db(eq, m2, w_edge)) {
       hi = m2;
     } else {
       lo = m1;
@@ -61,8 +71,7 @@ double gs_adaa_eq_response_db(const GsAdaaEq *eq, unsigned factor, double rate_h
                               double freq_hz)
 {
   return 20.0 *
-         log10(fabs(response(eq->a, eq->n_first, eq->n_second,
-                             2.0 * M_PI * freq_hz / (rate_hz * factor))));
+         log10(fabs(response(eq, eq->a, 2.0 * M_PI * freq_hz / (rate_hz * factor))));
 }
 
 // Samples per pass: the inputs are copied beside the two before them, so the

@@ -18,6 +18,7 @@
 typedef struct {
   float a;
   unsigned n_first, n_second;
+  double second_scale;  ///< the second-order shapers' w per the equaliser's (1, or 1/2 at twice its rate)
   float x1, x2;
 } GsAdaaEq;
 
@@ -26,6 +27,12 @@ typedef struct {
 /// second-order ADAA shapers in series. Main thread.
 void gs_adaa_eq_init(GsAdaaEq *eq, unsigned factor, double rate_hz, unsigned n_first,
                      unsigned n_second);
+/// As gs_adaa_eq_init(), where the second-order shapers run at second_factor
+/// (factor or twice factor: the instrument models' tube curve at 8x ahead of
+/// a tone stack, rail and this equaliser at 4x) and the first-order ones and
+/// the equaliser at factor. Main thread.
+void gs_adaa_eq_init_rates(GsAdaaEq *eq, unsigned factor, unsigned second_factor, double rate_hz,
+                           unsigned n_first, unsigned n_second);
 void gs_adaa_eq_reset(GsAdaaEq *eq) GS_REALTIME;
 /// The combined (ADAA averages and this FIR) magnitude in dB at freq_hz.
 double gs_adaa_eq_response_db(const GsAdaaEq *eq, unsigned factor, double rate_hz,

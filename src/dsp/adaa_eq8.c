@@ -9,8 +9,14 @@
 void gs_adaa_eq8_init(GsAdaaEq8 *eq, unsigned factor, double rate_hz, unsigned n_first,
                       unsigned n_second)
 {
+  gs_adaa_eq8_init_rates(eq, factor, factor, rate_hz, n_first, n_second);
+}
+
+void gs_adaa_eq8_init_rates(GsAdaaEq8 *eq, unsigned factor, unsigned second_factor,
+                            double rate_hz, unsigned n_first, unsigned n_second)
+{
   GsAdaaEq mono;
-  gs_adaa_eq_init(&mono, factor, rate_hz, n_first, n_second);
+  gs_adaa_eq_init_rates(&mono, factor, second_factor, rate_hz, n_first, n_second);
   eq->variant = gs_lanes_variant_supported(GS_LANES_AVX2) ? GS_LANES_AVX2 : GS_LANES_C;
   eq->a = mono.a;
   gs_adaa_eq8_reset(eq);

@@ -22,6 +22,9 @@ typedef struct {
 /// As gs_adaa_eq_init(). Main thread.
 void gs_adaa_eq8_init(GsAdaaEq8 *eq, unsigned factor, double rate_hz, unsigned n_first,
                       unsigned n_second);
+/// As gs_adaa_eq_init_rates(). Main thread.
+void gs_adaa_eq8_init_rates(GsAdaaEq8 *eq, unsigned factor, unsigned second_factor,
+                            double rate_hz, unsigned n_first, unsigned n_second);
 /// Picks a variant (tests, benchmarks); GS_ERR_RANGE if this CPU cannot run
 /// it. Main thread.
 GsStatus gs_adaa_eq8_set_variant(GsAdaaEq8 *eq, GsLanesVariant variant);

@@ -19,6 +19,10 @@ void gs_oversample8_up_c(GsOversampler8 *os, const float *restrict in, float *re
                          uint32_t n) GS_REALTIME;
 void gs_oversample8_down_c(GsOversampler8 *os, const float *restrict in, float *restrict out,
                            uint32_t n) GS_REALTIME;
+void gs_oversample8_down_fir_c(GsOversampler8 *os, const float *restrict in, float *restrict out,
+                               uint32_t n) GS_REALTIME;
+void gs_oversample8_down_iir_c(GsOversampler8 *os, const float *restrict in, float *restrict out,
+                               uint32_t n) GS_REALTIME;
 void gs_shaper8_kernel_c(GsShaper8 *s, const float *in, float *out, uint32_t n) GS_REALTIME;
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -27,6 +31,10 @@ void gs_oversample8_up_avx2(GsOversampler8 *os, const float *restrict in, float 
                             uint32_t n) GS_REALTIME;
 void gs_oversample8_down_avx2(GsOversampler8 *os, const float *restrict in, float *restrict out,
                               uint32_t n) GS_REALTIME;
+void gs_oversample8_down_fir_avx2(GsOversampler8 *os, const float *restrict in,
+                                  float *restrict out, uint32_t n) GS_REALTIME;
+void gs_oversample8_down_iir_avx2(GsOversampler8 *os, const float *restrict in,
+                                  float *restrict out, uint32_t n) GS_REALTIME;
 void gs_shaper8_kernel_avx2(GsShaper8 *s, const float *in, float *out, uint32_t n) GS_REALTIME;
 #endif
 

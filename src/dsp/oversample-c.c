@@ -11,5 +11,7 @@
 #define FIR_WIDTH 4
 #define UP_FN gs_oversample_up_c
 #define DOWN_FN gs_oversample_down_c
+#define DOWN_FIR_FN gs_oversample_down_fir_c
+#define DOWN_IIR_FN gs_oversample_down_iir_c
 
 #include "dsp/oversample-impl.h"

@@ -20,6 +20,8 @@
 #  define FIR_WIDTH 8
 #  define UP_FN gs_oversample_up_fma
 #  define DOWN_FN gs_oversample_down_fma
+#  define DOWN_FIR_FN gs_oversample_down_fir_fma
+#  define DOWN_IIR_FN gs_oversample_down_iir_fma
 
 #  include "dsp/oversample-impl.h"
 

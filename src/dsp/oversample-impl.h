@@ -3,8 +3,8 @@
 //
 // The including file defines SECTION(c, x, s0, s1), one allpass section on a
 // lane pair (c x[n] + x[n-1] - c y[n-1] with s0 = x[n-1], s1 = y[n-1]),
-// FIR_WIDTH, the floats per vector of the FIR stage, and UP_FN / DOWN_FN,
-// the names of the functions this defines.
+// FIR_WIDTH, the floats per vector of the FIR stage, and UP_FN, DOWN_FN,
+// DOWN_FIR_FN and DOWN_IIR_FN, the names of the functions this defines.
 //
 // Each allpass runs at the lower rate of its stage, where z^-2 is one sample:
 //   y[n] = a x[n] + x[n-1] - a y[n-1]
@@ -22,8 +22,9 @@
 
 #include "dsp/oversample-variants.h"
 
-#if !defined(SECTION) || !defined(UP_FN) || !defined(DOWN_FN) || !defined(FIR_WIDTH)
-#  error "define SECTION, FIR_WIDTH, UP_FN and DOWN_FN before including oversample-impl.h"
+#if !defined(SECTION) || !defined(UP_FN) || !defined(DOWN_FN) || !defined(DOWN_FIR_FN) ||       \
+  !defined(DOWN_IIR_FN) || !defined(FIR_WIDTH)
+#  error "define SECTION, FIR_WIDTH, UP_FN, DOWN_FN, DOWN_FIR_FN and DOWN_IIR_FN first"
 #endif
 
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
@@ -322,6 +323,30 @@ void UP_FN(GsOversampler *os, const float *restrict in, float *restrict out, uin
 void DOWN_FN(GsOversampler *os, const float *restrict in, float *restrict out, uint32_t n)
 {
   DISPATCH(down_cascade, os, in, out, n);
+}
+
+// The two parts of down_cascade at 8x, on their own (n base-rate samples).
+void DOWN_FIR_FN(GsOversampler *os, const float *restrict in, float *restrict out, uint32_t n)
+{
+  const unsigned nf = os->fir.n_pairs;
+  for (uint32_t t = 0; t < n; t += FIR_CHUNK) {
+    const uint32_t m = n - t < FIR_CHUNK ? n - t : FIR_CHUNK;
+    if (nf == 6) {
+      fir_down(&os->fir, in + 8 * t, out + 4 * t, 4 * m, 6);
+    } else {
+      fir_down(&os->fir, in + 8 * t, out + 4 * t, 4 * m, nf);
+    }
+  }
+}
+
+void DOWN_IIR_FN(GsOversampler *os, const float *restrict in, float *restrict out, uint32_t n)
+{
+  const unsigned n1 = os->stage[0].n_coefs, n2 = os->stage[1].n_coefs;
+  if (n1 == 8 && n2 == 4) {
+    iir_down(os, in, out, n, 8, 4);
+  } else {
+    iir_down(os, in, out, n, n1, n2);
+  }
 }
 
 #endif  // GS_DSP_OVERSAMPLE_IMPL_H

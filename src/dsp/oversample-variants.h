@@ -13,6 +13,10 @@ void gs_oversample_up_c(GsOversampler *os, const float *restrict in, float *rest
                         uint32_t n) GS_REALTIME;
 void gs_oversample_down_c(GsOversampler *os, const float *restrict in, float *restrict out,
                           uint32_t n) GS_REALTIME;
+void gs_oversample_down_fir_c(GsOversampler *os, const float *restrict in, float *restrict out,
+                              uint32_t n) GS_REALTIME;
+void gs_oversample_down_iir_c(GsOversampler *os, const float *restrict in, float *restrict out,
+                              uint32_t n) GS_REALTIME;
 
 #if defined(__x86_64__) || defined(__i386__)
 #  define GS_OVERSAMPLE_HAVE_FMA 1
@@ -22,6 +26,10 @@ void gs_oversample_up_fma(GsOversampler *os, const float *restrict in, float *re
                           uint32_t n) GS_REALTIME;
 void gs_oversample_down_fma(GsOversampler *os, const float *restrict in, float *restrict out,
                             uint32_t n) GS_REALTIME;
+void gs_oversample_down_fir_fma(GsOversampler *os, const float *restrict in, float *restrict out,
+                                uint32_t n) GS_REALTIME;
+void gs_oversample_down_iir_fma(GsOversampler *os, const float *restrict in, float *restrict out,
+                                uint32_t n) GS_REALTIME;
 #endif
 
 #endif  // GS_DSP_OVERSAMPLE_VARIANTS_H

@@ -374,3 +374,25 @@ void gs_oversampler_down(GsOversampler *os, const float *in, float *out, uint32_
 #endif
   gs_oversample_down_c(os, in, out, n);
 }
+
+void gs_oversampler_down_to_half(GsOversampler *os, const float *in, float *out, uint32_t n)
+{
+#ifdef GS_OVERSAMPLE_HAVE_FMA
+  if (os->variant == GS_OVERSAMPLE_FMA) {
+    gs_oversample_down_fir_fma(os, in, out, n);
+    return;
+  }
+#endif
+  gs_oversample_down_fir_c(os, in, out, n);
+}
+
+void gs_oversampler_down_from_half(GsOversampler *os, const float *in, float *out, uint32_t n)
+{
+#ifdef GS_OVERSAMPLE_HAVE_FMA
+  if (os->variant == GS_OVERSAMPLE_FMA) {
+    gs_oversample_down_iir_fma(os, in, out, n);
+    return;
+  }
+#endif
+  gs_oversample_down_iir_c(os, in, out, n);
+}

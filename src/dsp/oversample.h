@@ -131,6 +131,17 @@ void gs_oversampler_up(GsOversampler *os, const float *in, float *out, uint32_t 
 /// overlap. Real-time safe.
 void gs_oversampler_down(GsOversampler *os, const float *in, float *out, uint32_t n) GS_REALTIME;
 
+/// The down path of 8x in two parts, for a model that runs its later curves
+/// at 4x (the instrument models: the tube curve at 8x, the tone stack and
+/// rail after it at 4x): the FIR stage alone, n * 8 samples in and n * 4 out,
+/// then the IIR stages, n * 4 in and n out. One after the other they give
+/// gs_oversampler_down()'s samples bit for bit. Factor 8 only; in and out must
+/// not overlap. Real-time safe.
+void gs_oversampler_down_to_half(GsOversampler *os, const float *in, float *out,
+                                 uint32_t n) GS_REALTIME;
+void gs_oversampler_down_from_half(GsOversampler *os, const float *in, float *out,
+                                   uint32_t n) GS_REALTIME;
+
 /// Round-trip (up then down) group delay at low frequencies, in base-rate
 /// samples (0 for factor 1), from the allpass phases at DC and the FIR's
 /// constant delay: about 3.7, 4.8 and 7.5 samples for 2x, 4x and 8x at 44.1

@@ -14,6 +14,8 @@
 #  define VEC_WIDTH 8
 #  define UP8_FN gs_oversample8_up_avx2
 #  define DOWN8_FN gs_oversample8_down_avx2
+#  define DOWN8_FIR_FN gs_oversample8_down_fir_avx2
+#  define DOWN8_IIR_FN gs_oversample8_down_iir_avx2
 
 #  include "dsp/oversample8-impl.h"
 

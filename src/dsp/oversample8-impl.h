@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: ISC
 // The 8-channel halfband cascade's kernels, included once by each CPU variant.
 //
-// The including file defines VEC_WIDTH (4 or 8 lanes of float) and UP8_FN /
-// DOWN8_FN, the names of the functions this defines. The structure and the
+// The including file defines VEC_WIDTH (4 or 8 lanes of float) and UP8_FN,
+// DOWN8_FN, DOWN8_FIR_FN and DOWN8_IIR_FN, the names of the functions this
+// defines. The structure and the
 // recursion are those of oversample-impl.h, with the vector lanes holding
 // channels instead of branches: each section
 //   y[n] = a x[n] + (x[n-1] - a y[n-1])
@@ -14,8 +15,9 @@
 
 #include "dsp/lanes-variants.h"
 
-#if !defined(VEC_WIDTH) || !defined(UP8_FN) || !defined(DOWN8_FN)
-#  error "define VEC_WIDTH, UP8_FN and DOWN8_FN before including oversample8-impl.h"
+#if !defined(VEC_WIDTH) || !defined(UP8_FN) || !defined(DOWN8_FN) || !defined(DOWN8_FIR_FN) ||  \
+  !defined(DOWN8_IIR_FN)
+#  error "define VEC_WIDTH, UP8_FN, DOWN8_FN, DOWN8_FIR_FN and DOWN8_IIR_FN first"
 #endif
 
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
@@ -168,6 +170,34 @@ ALWAYS_INLINE void up_cascade(GsOversampler8 *os, const float *restrict in, floa
   stage_store(&s2, os->state_up[1], n2, g);
 }
 
+// The FIR's decimation of m base-rate frames of one chunk (8 m frames in at
+// x) into 4 m outputs at mid, its history carried in os.
+ALWAYS_INLINE void fir_down_chunk(GsOversampler8 *os, const float *restrict x, Vec *mid,
+                                  uint32_t m, unsigned g, unsigned nf)
+{
+  const unsigned h = 2 * nf - 1, e = nf - 1;
+  Vec odd[FIR_HIST + FIR_LOW], even[FIR_HIST + FIR_LOW];
+  for (unsigned j = 0; j < h; ++j) {
+    odd[j] = load(os->fir_odd[j] + g);
+  }
+  for (unsigned j = 0; j < e; ++j) {
+    even[j] = load(os->fir_even[j] + g);
+  }
+  for (uint32_t i = 0; i < 4 * m; ++i) {
+    even[e + i] = load(x + GS_LANES * 2 * i);
+    odd[h + i] = load(x + GS_LANES * (2 * i + 1));
+  }
+  for (uint32_t i = 0; i < 4 * m; ++i) {
+    mid[i] = 0.5f * even[i] + fir_sum(os->fir_coef, odd + i + nf - 1, nf);
+  }
+  for (unsigned j = 0; j < h; ++j) {
+    store(os->fir_odd[j] + g, odd[4 * m + j]);
+  }
+  for (unsigned j = 0; j < e; ++j) {
+    store(os->fir_even[j] + g, even[4 * m + j]);
+  }
+}
+
 ALWAYS_INLINE void down_cascade(GsOversampler8 *os, const float *restrict in, float *restrict out,
                                 uint32_t n, unsigned g, unsigned n1, unsigned n2, unsigned nf)
 {
@@ -189,36 +219,14 @@ ALWAYS_INLINE void down_cascade(GsOversampler8 *os, const float *restrict in, fl
       store(out + GS_LANES * t + g, down_step(&s1, n1, x[0], x[1]));
     }
   } else {
-    const unsigned h = 2 * nf - 1, e = nf - 1;
     for (uint32_t t0 = 0; t0 < n; t0 += FIR_CHUNK) {
       const uint32_t m = n - t0 < FIR_CHUNK ? n - t0 : FIR_CHUNK;
-      Vec odd[FIR_HIST + FIR_LOW], even[FIR_HIST + FIR_LOW];
-      for (unsigned j = 0; j < h; ++j) {
-        odd[j] = load(os->fir_odd[j] + g);
-      }
-      for (unsigned j = 0; j < e; ++j) {
-        even[j] = load(os->fir_even[j] + g);
-      }
-      const float *x = in + GS_LANES * 8 * t0 + g;
-      for (uint32_t i = 0; i < 4 * m; ++i) {
-        even[e + i] = load(x + GS_LANES * 2 * i);
-        odd[h + i] = load(x + GS_LANES * (2 * i + 1));
-      }
+      Vec b[FIR_LOW];
+      fir_down_chunk(os, in + GS_LANES * 8 * t0 + g, b, m, g, nf);
       for (uint32_t t = 0; t < m; ++t) {
-        Vec b[4];
-        for (unsigned j = 0; j < 4; ++j) {
-          const uint32_t i = 4 * t + j;
-          b[j] = 0.5f * even[i] + fir_sum(os->fir_coef, odd + i + nf - 1, nf);
-        }
-        const Vec a0 = down_step(&s2, n2, b[0], b[1]);
-        const Vec a1 = down_step(&s2, n2, b[2], b[3]);
+        const Vec a0 = down_step(&s2, n2, b[4 * t], b[4 * t + 1]);
+        const Vec a1 = down_step(&s2, n2, b[4 * t + 2], b[4 * t + 3]);
         store(out + GS_LANES * (t0 + t) + g, down_step(&s1, n1, a0, a1));
-      }
-      for (unsigned j = 0; j < h; ++j) {
-        store(os->fir_odd[j] + g, odd[4 * m + j]);
-      }
-      for (unsigned j = 0; j < e; ++j) {
-        store(os->fir_even[j] + g, even[4 * m + j]);
       }
     }
   }
@@ -264,6 +272,38 @@ void UP8_FN(GsOversampler8 *os, const float *restrict in, float *restrict out, u
 void DOWN8_FN(GsOversampler8 *os, const float *restrict in, float *restrict out, uint32_t n)
 {
   DISPATCH8(down_cascade, os, in, out, n);
+}
+
+// The two parts of down_cascade at 8x, on their own (n base-rate frames).
+void DOWN8_FIR_FN(GsOversampler8 *os, const float *restrict in, float *restrict out, uint32_t n)
+{
+  const unsigned nf = os->fir_pairs;
+  for (unsigned g = 0; g < GS_LANES; g += VEC_WIDTH) {
+    for (uint32_t t0 = 0; t0 < n; t0 += FIR_CHUNK) {
+      const uint32_t m = n - t0 < FIR_CHUNK ? n - t0 : FIR_CHUNK;
+      Vec b[FIR_LOW];
+      if (nf == 6) {
+        fir_down_chunk(os, in + GS_LANES * 8 * t0 + g, b, m, g, 6);
+      } else {
+        fir_down_chunk(os, in + GS_LANES * 8 * t0 + g, b, m, g, nf);
+      }
+      for (uint32_t i = 0; i < 4 * m; ++i) {
+        store(out + GS_LANES * (4 * t0 + i) + g, b[i]);
+      }
+    }
+  }
+}
+
+void DOWN8_IIR_FN(GsOversampler8 *os, const float *restrict in, float *restrict out, uint32_t n)
+{
+  const unsigned n1 = os->n_coefs[0], n2 = os->n_coefs[1];
+  for (unsigned g = 0; g < GS_LANES; g += VEC_WIDTH) {
+    if (n1 == 8 && n2 == 4) {
+      down_cascade(os, in, out, n, g, 8, 4, 0);
+    } else {
+      down_cascade(os, in, out, n, g, n1, n2, 0);
+    }
+  }
 }
 
 #endif  // GS_DSP_OVERSAMPLE8_IMPL_H

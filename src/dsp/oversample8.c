@@ -121,3 +121,25 @@ void gs_oversampler8_down(GsOversampler8 *os, const float *in, float *out, uint3
 #endif
   gs_oversample8_down_c(os, in, out, n);
 }
+
+void gs_oversampler8_down_to_half(GsOversampler8 *os, const float *in, float *out, uint32_t n)
+{
+#ifdef GS_LANES_HAVE_AVX2
+  if (os->variant == GS_LANES_AVX2) {
+    gs_oversample8_down_fir_avx2(os, in, out, n);
+    return;
+  }
+#endif
+  gs_oversample8_down_fir_c(os, in, out, n);
+}
+
+void gs_oversampler8_down_from_half(GsOversampler8 *os, const float *in, float *out, uint32_t n)
+{
+#ifdef GS_LANES_HAVE_AVX2
+  if (os->variant == GS_LANES_AVX2) {
+    gs_oversample8_down_iir_avx2(os, in, out, n);
+    return;
+  }
+#endif
+  gs_oversample8_down_iir_c(os, in, out, n);
+}

@@ -65,6 +65,13 @@ void gs_oversampler8_up(GsOversampler8 *os, const float *in, float *out, uint32_
 /// n * factor frames in, n base-rate frames out. Real-time safe.
 void gs_oversampler8_down(GsOversampler8 *os, const float *in, float *out,
                           uint32_t n) GS_REALTIME;
+/// The down path of 8x in two parts, as gs_oversampler_down_to_half() and
+/// gs_oversampler_down_from_half(): together gs_oversampler8_down()'s frames
+/// bit for bit. Factor 8 only. Real-time safe.
+void gs_oversampler8_down_to_half(GsOversampler8 *os, const float *in, float *out,
+                                  uint32_t n) GS_REALTIME;
+void gs_oversampler8_down_from_half(GsOversampler8 *os, const float *in, float *out,
+                                    uint32_t n) GS_REALTIME;
 /// Round-trip delay in base-rate samples, as gs_oversampler_latency().
 double gs_oversampler8_latency(const GsOversampler8 *os);
 
