@@ -105,6 +105,7 @@ struct GsPreampBank {
   float *dry;        // [CHUNK]: its input while a high-pass fades in or out
   float *frames;     // [CHUNK * GS_LANES]: one group at the base rate
   float *os_frames;  // [CHUNK * GS_LANES * factor]: one group oversampled
+  float *half_frames;  // [CHUNK * GS_LANES * tail_factor]: its tail at half of 8x, or NULL
 };
 
 // The input scale with the pad in or out, in one rounding as a strip has it
@@ -144,7 +145,7 @@ static void setup_group(Group *g, const GsPreampConfig *c, const GsModelDef *def
                         const GsStripParams *par)
 {
   const GsPreampInfo *m = &def->info;
-  const double os_rate = c->rate_hz * par->factor;
+  const double tail_rate = c->rate_hz * par->tail_factor;
   gs_oversampler8_init(&g->os, par->factor, c->rate_hz);  // factor validated
   switch (def->core) {
   case GS_CORE_CLEAN:
@@ -171,14 +172,15 @@ static void setup_group(Group *g, const GsPreampConfig *c, const GsModelDef *def
     const double freq[3] = {m->bass_hz, m->mid_hz, m->treble_hz};
     const double gain[3] = {c->bass_db, c->mid_db, c->treble_db};
     GsToneStack tone;
-    gs_tonestack_init(&tone, os_rate, freq, gain);
+    gs_tonestack_init(&tone, tail_rate, freq, gain);
     gs_biquad8_init(&g->tone, tone.band, 3);
     gs_shaper8_init(&g->rail, GS_SHAPE_HARD, par->adaa);
     break;
   }
   }
   if (par->n_adaa) {
-    gs_adaa_eq8_init(&g->eq, par->factor, c->rate_hz, par->n_adaa - par->n_adaa2, par->n_adaa2);
+    gs_adaa_eq8_init_rates(&g->eq, par->tail_factor, par->factor, c->rate_hz,
+                           par->n_adaa - par->n_adaa2, par->n_adaa2);
   }
 }
 
@@ -225,7 +227,7 @@ GsStatus gs_preamp_bank_new(const GsPreampConfig *config, unsigned channels, GsP
     b->tone_db[i] = b->tone_target[i] = m->has_tone ? tone[i] : 0.0;
   }
   if (m->has_tone) {
-    gs_tonestack_init(&b->tone, config->rate_hz * b->par.factor, tone_freq, b->tone_db);
+    gs_tonestack_init(&b->tone, config->rate_hz * b->par.tail_factor, tone_freq, b->tone_db);
   }
   b->ch = calloc(channels, sizeof(*b->ch));
   b->group = calloc(b->n_groups, sizeof(*b->group));
@@ -233,6 +235,12 @@ GsStatus gs_preamp_bank_new(const GsPreampConfig *config, unsigned channels, GsP
   b->dry = calloc(CHUNK, sizeof(float));
   b->frames = calloc((size_t)CHUNK * GS_LANES, sizeof(float));
   b->os_frames = calloc((size_t)CHUNK * GS_LANES * b->par.factor, sizeof(float));
+  if (b->par.tail_factor < b->par.factor) {
+    b->half_frames = calloc((size_t)CHUNK * GS_LANES * b->par.tail_factor, sizeof(float));
+    if (!b->half_frames) {
+      goto nomem;
+    }
+  }
   if (!b->ch || !b->group || !b->buf || !b->dry || !b->frames || !b->os_frames) {
     goto nomem;
   }
@@ -270,6 +278,7 @@ void gs_preamp_bank_free(GsPreampBank *bank)
     free(bank->dry);
     free(bank->frames);
     free(bank->os_frames);
+    free(bank->half_frames);
     free(bank);
   }
 }
@@ -317,7 +326,7 @@ static void design_tone(GsPreampBank *b) GS_REALTIME
 {
   const GsPreampInfo *m = &b->def->info;
   const double freq[3] = {m->bass_hz, m->mid_hz, m->treble_hz};
-  gs_tonestack_set_gains(&b->tone, b->rate_hz * b->par.factor, freq, b->tone_db);
+  gs_tonestack_set_gains(&b->tone, b->rate_hz * b->par.tail_factor, freq, b->tone_db);
   for (unsigned g = 0; g < b->n_groups; ++g) {
     gs_biquad8_set_coefficients(&b->group[g].tone, b->tone.band, 3);
   }
@@ -481,26 +490,17 @@ static void run_hpf(GsPreampBank *b, Channel *ch, float *buf, uint32_t m) GS_REA
   }
 }
 
-// The colouring stage of one group, on n frames at the oversampled rate.
-static void colour(const GsPreampBank *b, Group *g, float *x, uint32_t n) GS_REALTIME
+// What follows a group's curve, as colour.c's tail(), on n frames at the
+// tail's rate.
+static void tail(const GsPreampBank *b, Group *g, float *x, uint32_t n) GS_REALTIME
 {
-  switch (b->def->core) {
-  case GS_CORE_CLEAN:
-  case GS_CORE_CONSOLE:
-  case GS_CORE_TRANSFORMER:  // its core ran at the base rate (run_group)
-  case GS_CORE_TUBE:
-    gs_shaper8_process(&g->shaper, x, x, n);
-    break;
-  case GS_CORE_INSTRUMENT: {
-    gs_shaper8_process(&g->shaper, x, x, n);
+  if (b->def->core == GS_CORE_INSTRUMENT) {
     gs_biquad8_process(&g->tone, x, x, n);
     const float s = b->par.rail_scale;
     for (uint32_t i = 0; i < n * GS_LANES; ++i) {
       x[i] *= s;
     }
     gs_shaper8_process(&g->rail, x, x, n);
-    break;
-  }
   }
   if (b->par.n_adaa) {
     gs_adaa_eq8_process(&g->eq, x, x, n);
@@ -609,12 +609,21 @@ static void run_group(GsPreampBank *b, unsigned g, const float *const *in, float
   if (b->def->core == GS_CORE_TRANSFORMER) {
     gs_transformer8_process(&grp->xfmr, b->frames, b->frames, m);  // as gs_colour_process
   }
-  if (factor > 1) {
-    gs_oversampler8_up(&grp->os, b->frames, b->os_frames, m);
-    colour(b, grp, b->os_frames, m * factor);
-    gs_oversampler8_down(&grp->os, b->os_frames, b->frames, m);
+  // as gs_colour_process()
+  if (factor == 1) {
+    gs_shaper8_process(&grp->shaper, b->frames, b->frames, m);
+    tail(b, grp, b->frames, m);
   } else {
-    colour(b, grp, b->frames, m);
+    gs_oversampler8_up(&grp->os, b->frames, b->os_frames, m);
+    gs_shaper8_process(&grp->shaper, b->os_frames, b->os_frames, m * factor);
+    if (b->par.tail_factor < factor) {
+      gs_oversampler8_down_to_half(&grp->os, b->os_frames, b->half_frames, m);
+      tail(b, grp, b->half_frames, m * b->par.tail_factor);
+      gs_oversampler8_down_from_half(&grp->os, b->half_frames, b->frames, m);
+    } else {
+      tail(b, grp, b->os_frames, m * factor);
+      gs_oversampler8_down(&grp->os, b->os_frames, b->frames, m);
+    }
   }
   for (unsigned l = 0; l < lanes; ++l) {
     finish(b, g, l, b->frames + l, GS_LANES, out[first + l] + done, m);

@@ -11,10 +11,11 @@ void gs_colour_init(GsColour *c, const GsPreampConfig *config, const GsModelDef 
   c->def = def;
   c->rate_hz = config->rate_hz;
   c->factor = sp->factor;
+  c->tail_factor = sp->tail_factor;
   c->n_adaa = sp->n_adaa;
   c->rail_scale = sp->rail_scale;
   gs_oversampler_init(&c->os, c->factor, c->rate_hz);  // factor validated
-  const double os_rate = c->rate_hz * c->factor;
+  const double tail_rate = c->rate_hz * c->tail_factor;
   switch (def->core) {
   case GS_CORE_CLEAN:
     gs_shaper_init(&c->shaper, GS_SHAPE_HARD, adaa);
@@ -39,13 +40,14 @@ void gs_colour_init(GsColour *c, const GsPreampConfig *config, const GsModelDef 
     gs_shaper_set_order(&c->shaper, sp->n_adaa2 ? 2 : 1);
     const double freq[3] = {m->bass_hz, m->mid_hz, m->treble_hz};
     const double gain[3] = {config->bass_db, config->mid_db, config->treble_db};
-    gs_tonestack_init(&c->tone, os_rate, freq, gain);
+    gs_tonestack_init(&c->tone, tail_rate, freq, gain);
     gs_shaper_init(&c->rail, GS_SHAPE_HARD, adaa);
     break;
   }
   }
   if (c->n_adaa) {
-    gs_adaa_eq_init(&c->eq, c->factor, c->rate_hz, c->n_adaa - sp->n_adaa2, sp->n_adaa2);
+    gs_adaa_eq_init_rates(&c->eq, c->tail_factor, c->factor, c->rate_hz, c->n_adaa - sp->n_adaa2,
+                          sp->n_adaa2);
   }
 }
 
@@ -63,29 +65,20 @@ void gs_colour_set_tone(GsColour *c, const double gain_db[3])
 {
   const GsPreampInfo *m = &c->def->info;
   const double freq[3] = {m->bass_hz, m->mid_hz, m->treble_hz};
-  gs_tonestack_set_gains(&c->tone, c->rate_hz * c->factor, freq, gain_db);
+  gs_tonestack_set_gains(&c->tone, c->rate_hz * c->tail_factor, freq, gain_db);
 }
 
-// The model's stage, on n samples at the oversampled rate.
-static void curves(GsColour *c, float *x, uint32_t n) GS_REALTIME
+// What follows the model's curve (the instrument models' tone stack and
+// rail, every model's droop equaliser), on n samples at the tail's rate.
+static void tail(GsColour *c, float *x, uint32_t n) GS_REALTIME
 {
-  switch (c->def->core) {
-  case GS_CORE_CLEAN:
-  case GS_CORE_CONSOLE:
-  case GS_CORE_TRANSFORMER:  // its core ran at the base rate (gs_colour_process)
-  case GS_CORE_TUBE:
-    gs_shaper_process(&c->shaper, x, x, n);
-    break;
-  case GS_CORE_INSTRUMENT: {
-    gs_shaper_process(&c->shaper, x, x, n);
+  if (c->def->core == GS_CORE_INSTRUMENT) {
     gs_tonestack_process(&c->tone, x, x, n);
     const float s = c->rail_scale;
     for (uint32_t i = 0; i < n; ++i) {
       x[i] *= s;
     }
     gs_shaper_process(&c->rail, x, x, n);
-    break;
-  }
   }
   if (c->n_adaa) {
     gs_adaa_eq_process(&c->eq, x, x, n);
@@ -103,24 +96,35 @@ void gs_colour_process(GsColour *c, float *x, uint32_t m)
     // under float rounding (-127 to -132 dBc).
     gs_transformer_process(&c->xfmr, x, x, m);
   }
-  if (c->factor > 1) {
-    gs_oversampler_up(&c->os, x, c->os_buf, m);
-    curves(c, c->os_buf, m * c->factor);
-    gs_oversampler_down(&c->os, c->os_buf, x, m);
+  if (c->factor == 1) {
+    gs_shaper_process(&c->shaper, x, x, m);  // the transformer's core ran above
+    tail(c, x, m);
+    return;
+  }
+  gs_oversampler_up(&c->os, x, c->os_buf, m);
+  const uint32_t n = m * c->factor;
+  gs_shaper_process(&c->shaper, c->os_buf, c->os_buf, n);
+  if (c->tail_factor < c->factor) {
+    gs_oversampler_down_to_half(&c->os, c->os_buf, c->half_buf, m);
+    tail(c, c->half_buf, n / 2);
+    gs_oversampler_down_from_half(&c->os, c->half_buf, x, m);
   } else {
-    curves(c, x, m);
+    tail(c, c->os_buf, n);
+    gs_oversampler_down(&c->os, c->os_buf, x, m);
   }
 }
 
 double gs_colour_latency(const GsColour *c)
 {
-  // half a sample for each first-order ADAA curve, two for a second-order one
-  double stages = gs_shaper_latency(&c->shaper);
+  // half a sample for each first-order ADAA curve, two for a second-order
+  // one, at the rate each runs at
+  double tail = 0.0;
   if (c->def->core == GS_CORE_INSTRUMENT) {
-    stages += gs_shaper_latency(&c->rail);
+    tail += gs_shaper_latency(&c->rail);
   }
   if (c->n_adaa) {
-    stages += 1.0;  // the 3-tap equaliser delays by one sample
+    tail += 1.0;  // the 3-tap equaliser delays by one sample
   }
-  return gs_oversampler_latency(&c->os) + stages / c->factor;
+  return gs_oversampler_latency(&c->os) + gs_shaper_latency(&c->shaper) / c->factor +
+         tail / c->tail_factor;
 }

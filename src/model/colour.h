@@ -27,6 +27,7 @@ typedef struct {
   const GsModelDef *def;
   double rate_hz;    ///< base rate
   unsigned factor;   ///< oversampling
+  unsigned tail_factor;  ///< the rate of the stages after the first curve (GsStripParams)
   unsigned n_adaa;   ///< ADAA shapers in series
   float rail_scale;  ///< instrument: stage units to rail units
   GsOversampler os;
@@ -36,6 +37,7 @@ typedef struct {
   GsToneStack tone;
   GsAdaaEq eq;       ///< flattens the droop of all n_adaa shapers
   float os_buf[GS_COLOUR_CHUNK * 8];
+  float half_buf[GS_COLOUR_CHUNK * 4];  ///< the tail at half of 8x
 } GsColour;
 
 /// Sets up the stage for a validated config and its derived parameters.

@@ -39,6 +39,11 @@ GsStripParams gs_strip_params(const GsPreampConfig *c, const GsModelDef *def)
   // full scale for guitar), where first order at 8x still aliases at -68 dBc
   // for 15 kHz: their curve takes second order (shaper.h), -97.5 dBc.
   p.n_adaa2 = p.adaa && def->core == GS_CORE_INSTRUMENT ? 1 : 0;
+  // What follows that curve runs at half of 8x: the tube's output comes down
+  // to 4x through the FIR stage (at least 120 dB of rejection of whatever
+  // would fold into 0-20 kHz), and the tone stack, rail (first order, as at
+  // 4x before) and equaliser cost half as much there.
+  p.tail_factor = def->core == GS_CORE_INSTRUMENT && p.factor == 8 ? 4 : p.factor;
   p.v_drive = v_drive;
   p.in_scale = (float)(pad / v_drive);
   p.use_noise = c->noise;

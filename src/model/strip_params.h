@@ -17,6 +17,11 @@ typedef struct {
   bool adaa;          ///< ADAA on (oversampled only: at 1x its droop dulls the top octave)
   unsigned n_adaa;    ///< ADAA shapers in series (0 without oversampling)
   unsigned n_adaa2;   ///< of which second order (the instrument models' tube curve)
+  /// The rate (times the base rate) of what follows the model's first curve:
+  /// the instrument models' tone stack, rail and the droop equaliser. The
+  /// factor, but 4 when an instrument model runs at 8x: its tube curve needs
+  /// 8x, the rest does not.
+  unsigned tail_factor;
   float in_scale;     ///< volts to the colouring stage's normalised units (with the pad)
   float out_scale;    ///< back to volts, with the polarity
   float rail_scale;   ///< instrument: stage units to rail units (1 otherwise)
