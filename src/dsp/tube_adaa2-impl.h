@@ -147,6 +147,20 @@ ALWAYS_INLINE unsigned sign_bits(MaskF m)
 #endif
 }
 
+// Whether any bit of m is set.
+ALWAYS_INLINE bool any_bit(MaskF m)
+{
+#if VEC_WIDTH == 8 && defined(GS_LANES_HAVE_AVX2)
+  return !_mm256_testz_si256((__m256i)m, (__m256i)m);
+#else
+  int32_t acc = 0;
+  for (unsigned l = 0; l < VEC_WIDTH; ++l) {
+    acc |= m[l];
+  }
+  return acc != 0;
+#endif
+}
+
 // Whether any lane of m has its sign bit set.
 ALWAYS_INLINE bool any(MaskF m)
 {
@@ -508,7 +522,11 @@ static void mono_chunk(GsShaper *s, const Curve *c, const float *in, float *out,
   const uint32_t padded = (intervals + VEC_WIDTH - 1) / VEC_WIDTH * VEC_WIDTH;
   const uint32_t points = (padded + 3 + VEC_WIDTH - 1) / VEC_WIDTH * VEC_WIDTH;
   // u and r; past the input a constant tail (finite, and no rare branch).
+  // Where the history and the input all hold one value (digital silence,
+  // DC), so does every interval: one of them gives every output.
   const float last = m ? in[m - 1] : s->hist[3];
+  const MaskF first = (MaskF)splat_f(s->hist[0]);
+  MaskF varies = {0};
   for (uint32_t p = 0; p < points; p += VEC_WIDTH) {
     VecF x;
     if (p >= 4 && p + VEC_WIDTH <= m + 4) {
@@ -519,6 +537,7 @@ static void mono_chunk(GsShaper *s, const Curve *c, const float *in, float *out,
         x[l] = q < 4 ? s->hist[q] : q < m + 4 ? in[q - 4] : last;
       }
     }
+    varies |= (MaskF)x ^ first;
     const VecF ux = to_u(x, c);
     store_f(u + p, ux);
     store_f(r + p, root(ux, c));
@@ -529,6 +548,19 @@ static void mono_chunk(GsShaper *s, const Curve *c, const float *in, float *out,
     hist[p] = m + p < 4 ? s->hist[m + p] : in[m + p - 4];
   }
   memcpy(s->hist, hist, sizeof(hist));
+  if (!any_bit(varies)) {
+    const VecF u0 = load_f(u), r0 = load_f(r);  // every lane the same
+    VecF h, t;
+    interval(u0, u0, u0, u0, r0, r0, c, &h, &t);
+    const VecF y = output(h, t, h, t, c);
+    uint32_t i = 0;
+    for (; i + VEC_WIDTH <= m; i += VEC_WIDTH) {
+      store_f(out + i, y);
+    }
+    store_f(z, y);
+    memcpy(out + i, z, (m - i) * sizeof(float));
+    return;
+  }
   // The midpoints and their roots, the chords' slopes as z and the tilt's weight.
   for (uint32_t j = 0; j < padded; j += VEC_WIDTH) {
     const VecF u0 = load_f(u + j + 1), u1 = load_f(u + j + 2);
