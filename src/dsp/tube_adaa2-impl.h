@@ -503,6 +503,9 @@ ALWAYS_INLINE void pad(int32_t *list, uint32_t n)
 
 #define TUBE_CHUNK 512
 
+#define TUBE_N (TUBE_CHUNK + 4 + 2 * VEC_WIDTH)
+
+// The mono kernel's arrays for one chunk (on the stack of TUBE_MONO_FN).
 // Lanes hold consecutive intervals. u[p] is input p - 4 (the first four from
 // the history); interval j runs from u[j + 1] to u[j + 2] with its midpoint
 // from u[j .. j + 3], and output i, centred on u[i + 2], takes the falling
@@ -511,36 +514,73 @@ ALWAYS_INLINE void pad(int32_t *list, uint32_t n)
 // last four inputs. The stages run as passes over the chunk, each a short
 // chain of dependent operations that the CPU overlaps from one vector to the
 // next (one pass for all would wait on its divisions and roots).
-static void mono_chunk(GsShaper *s, const Curve *c, const float *in, float *out, uint32_t m)
-  GS_REALTIME
+typedef struct {
+  _Alignas(64) float u[TUBE_N];
+  _Alignas(64) float r[TUBE_N];
+  _Alignas(64) float w[TUBE_N];
+  _Alignas(64) float rw[TUBE_N];
+  _Alignas(64) float weight[TUBE_N];
+  _Alignas(64) float z[TUBE_N];
+  _Alignas(64) float half[TUBE_N];
+  _Alignas(64) float tilt[TUBE_N];
+  int32_t far_list[TUBE_N + VEC_WIDTH], cross_list[TUBE_N + VEC_WIDTH];
+} Work;
+
+// Outputs i .. i + VEC_WIDTH - 1 from a chunk's arrays.
+ALWAYS_INLINE VecF outputs_at(const Work *k, size_t i, const Curve *c)
 {
-  enum { N = TUBE_CHUNK + 4 + 2 * VEC_WIDTH };
-  _Alignas(64) float u[N], r[N], w[N], rw[N], weight[N], z[N], half[N], tilt[N];
-  int32_t far_list[N + VEC_WIDTH], cross_list[N + VEC_WIDTH];
-  uint32_t n_far = 0, n_cross = 0;
-  const uint32_t intervals = m + 1;
-  const uint32_t padded = (intervals + VEC_WIDTH - 1) / VEC_WIDTH * VEC_WIDTH;
+  return output(load_f(k->half + i + 1), load_f(k->tilt + i + 1), load_f(k->half + i),
+                load_f(k->tilt + i), c);
+}
+
+// The last m % VEC_WIDTH outputs of a chunk of m.
+ALWAYS_INLINE void outputs_tail(const Work *k, const Curve *c, float *out, uint32_t m)
+{
+  const uint32_t i = m / VEC_WIDTH * VEC_WIDTH;
+  if (i < m) {
+    float part[VEC_WIDTH];
+    store_f(part, outputs_at(k, i, c));
+    memcpy(out + i, part, (m - i) * sizeof(float));
+  }
+}
+
+// u and r of a chunk of m inputs; past the input a constant tail (finite,
+// and no rare branch). In the same loop, the outputs of the chunk before
+// (m_before of them into out_before; none if 0) from the arrays it left:
+// the roots here wait on the square-root unit, those outputs on nothing of
+// it. Returns whether the history and the input all hold one value (digital
+// silence, DC).
+static bool points_of(GsShaper *s, const Curve *c, Work *k, const float *in, uint32_t m,
+                      float *out_before, uint32_t m_before) GS_REALTIME
+{
+  const uint32_t padded = (m + 1 + VEC_WIDTH - 1) / VEC_WIDTH * VEC_WIDTH;
   const uint32_t points = (padded + 3 + VEC_WIDTH - 1) / VEC_WIDTH * VEC_WIDTH;
-  // u and r; past the input a constant tail (finite, and no rare branch).
-  // Where the history and the input all hold one value (digital silence,
-  // DC), so does every interval: one of them gives every output.
+  const uint32_t outputs = m_before / VEC_WIDTH * VEC_WIDTH;
   const float last = m ? in[m - 1] : s->hist[3];
   const MaskF first = (MaskF)splat_f(s->hist[0]);
   MaskF varies = {0};
-  for (uint32_t p = 0; p < points; p += VEC_WIDTH) {
-    VecF x;
-    if (p >= 4 && p + VEC_WIDTH <= m + 4) {
-      x = load_f(in + p - 4);
-    } else {
-      for (unsigned l = 0; l < VEC_WIDTH; ++l) {
-        const uint32_t q = p + l;
-        x[l] = q < 4 ? s->hist[q] : q < m + 4 ? in[q - 4] : last;
-      }
+  for (size_t p = 0; p < points || p < outputs; p += VEC_WIDTH) {
+    if (p < outputs) {
+      store_f(out_before + p, outputs_at(k, p, c));
     }
-    varies |= (MaskF)x ^ first;
-    const VecF ux = to_u(x, c);
-    store_f(u + p, ux);
-    store_f(r + p, root(ux, c));
+    if (p < points) {
+      VecF x;
+      if (p >= 4 && p + VEC_WIDTH <= m + 4) {
+        x = load_f(in + p - 4);
+      } else {
+        for (unsigned l = 0; l < VEC_WIDTH; ++l) {
+          const size_t q = p + l;
+          x[l] = q < 4 ? s->hist[q] : q < m + 4 ? in[q - 4] : last;
+        }
+      }
+      varies |= (MaskF)x ^ first;
+      const VecF ux = to_u(x, c);
+      store_f(k->u + p, ux);
+      store_f(k->r + p, root(ux, c));
+    }
+  }
+  if (m_before) {
+    outputs_tail(k, c, out_before, m_before);
   }
   // The history, the last four raw inputs, before out (which may be in) is written.
   float hist[4];
@@ -548,19 +588,35 @@ static void mono_chunk(GsShaper *s, const Curve *c, const float *in, float *out,
     hist[p] = m + p < 4 ? s->hist[m + p] : in[m + p - 4];
   }
   memcpy(s->hist, hist, sizeof(hist));
-  if (!any_bit(varies)) {
-    const VecF u0 = load_f(u), r0 = load_f(r);  // every lane the same
-    VecF h, t;
-    interval(u0, u0, u0, u0, r0, r0, c, &h, &t);
-    const VecF y = output(h, t, h, t, c);
-    uint32_t i = 0;
-    for (; i + VEC_WIDTH <= m; i += VEC_WIDTH) {
-      store_f(out + i, y);
-    }
-    store_f(z, y);
-    memcpy(out + i, z, (m - i) * sizeof(float));
-    return;
+  return !any_bit(varies);
+}
+
+// A chunk of m constant inputs (points_of() says so): every interval the
+// same, one gives every output.
+static void constant_outputs(const Work *k, const Curve *c, float *out, uint32_t m) GS_REALTIME
+{
+  const VecF u0 = load_f(k->u), r0 = load_f(k->r);  // every lane the same
+  VecF h, t;
+  interval(u0, u0, u0, u0, r0, r0, c, &h, &t);
+  const VecF y = output(h, t, h, t, c);
+  uint32_t i = 0;
+  for (; i + VEC_WIDTH <= m; i += VEC_WIDTH) {
+    store_f(out + i, y);
   }
+  float part[VEC_WIDTH];
+  store_f(part, y);
+  memcpy(out + i, part, (m - i) * sizeof(float));
+}
+
+// The means and tilts of a chunk of m inputs from its u and r, all branches.
+static void intervals_of(Work *work, const Curve *c, uint32_t m) GS_REALTIME
+{
+  float *const u = work->u, *const r = work->r, *const w = work->w, *const rw = work->rw;
+  float *const weight = work->weight, *const z = work->z, *const half = work->half;
+  float *const tilt = work->tilt;
+  int32_t *const far_list = work->far_list, *const cross_list = work->cross_list;
+  uint32_t n_far = 0, n_cross = 0;
+  const uint32_t padded = (m + 1 + VEC_WIDTH - 1) / VEC_WIDTH * VEC_WIDTH;
   // The midpoints and their roots, the chords' slopes as z and the tilt's weight.
   for (uint32_t j = 0; j < padded; j += VEC_WIDTH) {
     const VecF u0 = load_f(u + j + 1), u1 = load_f(u + j + 2);
@@ -573,7 +629,7 @@ static void mono_chunk(GsShaper *s, const Curve *c, const float *in, float *out,
   }
   // The means and tilts by the common stages, and the vectors where some
   // lane needs more.
-  uint16_t flagged[N / VEC_WIDTH];
+  uint16_t flagged[TUBE_N / VEC_WIDTH];
   uint32_t n_flagged = 0;
   for (uint32_t j = 0; j < padded; j += VEC_WIDTH) {
     const VecF u0 = load_f(u + j + 1), u1 = load_f(u + j + 2), wj = load_f(w + j);
@@ -612,25 +668,33 @@ static void mono_chunk(GsShaper *s, const Curve *c, const float *in, float *out,
     scatter(half, idx, hk);
     scatter(tilt, idx, tk);
   }
-  uint32_t i = 0;
-  for (; i + VEC_WIDTH <= m; i += VEC_WIDTH) {
-    store_f(out + i, output(load_f(half + i + 1), load_f(tilt + i + 1), load_f(half + i),
-                            load_f(tilt + i), c));
-  }
-  if (i < m) {
-    store_f(z, output(load_f(half + i + 1), load_f(tilt + i + 1), load_f(half + i),
-                      load_f(tilt + i), c));
-    memcpy(out + i, z, (m - i) * sizeof(float));
-  }
 }
 
+// Chunk by chunk; each chunk's outputs are written while the next takes its
+// points (the last one's after the loop).
 void TUBE_MONO_FN(GsShaper *s, const float *in, float *out, uint32_t n)
 {
   const Curve c = curve_of(s);
+  Work k;
+  float *pending = NULL;  // a chunk's outputs, written with the next one's points
+  uint32_t m_pending = 0;
   for (uint32_t done = 0; done < n;) {
     const uint32_t m = n - done < TUBE_CHUNK ? n - done : TUBE_CHUNK;
-    mono_chunk(s, &c, in + done, out + done, m);
+    if (points_of(s, &c, &k, in + done, m, pending, m_pending)) {
+      constant_outputs(&k, &c, out + done, m);
+      m_pending = 0;
+    } else {
+      intervals_of(&k, &c, m);
+      pending = out + done;
+      m_pending = m;
+    }
     done += m;
+  }
+  for (size_t i = 0; i + VEC_WIDTH <= m_pending; i += VEC_WIDTH) {
+    store_f(pending + i, outputs_at(&k, i, &c));
+  }
+  if (m_pending) {
+    outputs_tail(&k, &c, pending, m_pending);
   }
 }
 
