@@ -151,6 +151,8 @@ typedef struct {
   float heard[2][LISTEN_FRAMES];  // by frame time: a cycle the listener missed stays invalid
   unsigned char valid[LISTEN_FRAMES];
   _Atomic uint32_t n_heard;  // frames from listen_from to the end of the last cycle heard
+  _Atomic uint32_t n_xruns;  // xruns the server reported, at the frame times in xrun_at
+  uint64_t xrun_at[64];
 } Probe;
 
 // A deterministic pattern of JACK frame time t on port k: white noise at
@@ -214,6 +216,42 @@ static int listen(jack_nframes_t n, void *arg)
   return 0;
 }
 
+// The server's notice of an xrun (from its notification thread, a little
+// after the cycle). In a cycle where some client did not finish, the
+// listener can read a port before gainstage wrote it: what it heard about
+// then is not what gainstage captured, so forget_xruns() leaves it out.
+static int on_xrun(void *arg)
+{
+  Probe *p = arg;
+  const uint32_t i = atomic_load(&p->n_xruns);
+  if (i < sizeof(p->xrun_at) / sizeof(p->xrun_at[0])) {
+    p->xrun_at[i] = jack_frame_time(p->listener);
+    atomic_store(&p->n_xruns, i + 1);
+  }
+  return 0;
+}
+
+// Marks the listener's frames from eight cycles of 256 frames before each
+// reported xrun (the notice comes late) to two after as not heard (call it
+// once listening has stopped).
+static void forget_xruns(Probe *p)
+{
+  const long before = 8 * 256, after = 2 * 256;
+  for (uint32_t x = 0; x < atomic_load(&p->n_xruns); ++x) {
+    const long at = (long)(p->xrun_at[x] - p->listen_from);
+    if (at + after < 0 || at - before >= LISTEN_FRAMES) {
+      continue;
+    }
+    print_message("the server reported an xrun at listener frame %ld: the frames about it are left "
+                  "out\n", at);
+    for (long i = at - before; i <= at + after; ++i) {
+      if (i >= 0 && i < LISTEN_FRAMES) {
+        p->valid[i] = 0;
+      }
+    }
+  }
+}
+
 // Starts listening afresh (the listener is idle while this resets it).
 static void listen_start(Probe *p)
 {
@@ -241,6 +279,7 @@ static Probe *probe_open(void)
   }
   jack_set_process_callback(p->player, play, p);
   jack_set_process_callback(p->listener, listen, p);
+  jack_set_xrun_callback(p->listener, on_xrun, p);
   assert_int_equal(jack_activate(p->player), 0);
   assert_int_equal(jack_activate(p->listener), 0);
   return p;
@@ -504,8 +543,9 @@ static long find_offset(const Probe *p, int k, const float *x, long n, long from
 
 // Every sample of take file t that the listener also heard equals it,
 // with file frame 0 at listener frame offset. Returns how many were compared.
-static long compare_with_port(const Probe *p, int k, const float *x, long n, long offset)
+static long compare_with_port(Probe *p, int k, const float *x, long n, long offset)
 {
+  forget_xruns(p);
   const long heard = (long)atomic_load(&p->n_heard);
   long compared = 0, differ = 0;
   for (long i = 0; i < n; ++i) {
