@@ -295,8 +295,6 @@ void gs_oversampler_reset(GsOversampler *os)
   for (unsigned i = 0; i < GS_FIR_HALFBAND_MAX_PAIRS; ++i) {
     os->fir.hist_even[i] = 0.0f;
   }
-  os->group_up = (GsOversampleGroup){{0.0f}, 0};
-  os->group_down = (GsOversampleGroup){{0.0f}, 0};
 }
 
 double gs_oversampler_latency(const GsOversampler *os)

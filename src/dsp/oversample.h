@@ -93,15 +93,6 @@ typedef enum {
   GS_OVERSAMPLE_N_VARIANTS,
 } GsOversampleVariant;
 
-/// The IIR stages run the base-rate stream in groups of two samples, counted
-/// from its start (init or reset), each computed the same way whatever the
-/// block lengths (oversample-impl.h). A block that ends inside a group keeps
-/// the group's first sample here and the next block finishes the group.
-typedef struct {
-  float in[4];  ///< the first sample's inputs to the IIR stages (up: 1; down: 2 or 4)
-  unsigned n;   ///< 1 if a group is under way, else 0
-} GsOversampleGroup;
-
 /// Owned by the processing thread.
 typedef struct {
   unsigned factor;    ///< 1, 2, 4 or 8
@@ -111,7 +102,6 @@ typedef struct {
   GsOversampleVariant variant;  ///< chosen at init: the fastest this CPU runs
   GsHalfband stage[2];  ///< stage[0] works between the base rate and 2x, stage[1] 2x-4x
   GsFirHalfband fir;    ///< 4x-8x, for factor 8
-  GsOversampleGroup group_up, group_down;  ///< the groups under way in the IIR stages
 } GsOversampler;
 
 /// factor is 1, 2, 4 or 8 and rate_hz positive and finite; anything else is
