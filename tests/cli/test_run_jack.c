@@ -735,8 +735,8 @@ static void test_server_restart(void **state)
   assert_int_equal(WEXITSTATUS(st), 0);
 }
 
-// An xrun (a client of the server stalls a cycle) is reported with its time
-// and frame, and the take counts it.
+// An xrun (a client of the server stalls a cycle) is reported once, with its
+// time and frame, and the take counts it.
 static void test_xrun(void **state)
 {
   (void)state;
@@ -751,24 +751,36 @@ static void test_xrun(void **state)
   const char *err = slurp("stderr.txt");
   print_message("%s", err);
   assert_int_equal(WEXITSTATUS(st), 0);
-  const char *hit = strstr(err, "xrun: the cycle was");
-  assert_non_null(hit);
-  const char *line = hit;
-  double t = 0;
-  unsigned long long frame = 0;
-  while (line > err && line[-1] != '\n') {
-    --line;
+  // The stall is reported once, with its time and frame. A loaded machine
+  // can add xruns of its own: each is a line of its own, apart in time from
+  // the others, and the counts agree with the lines.
+  unsigned long long lines = 0;
+  double last = -1.0;
+  bool stall_seen = false;
+  for (const char *hit = strstr(err, "xrun: the cycle was"); hit;
+       hit = strstr(hit + 1, "xrun: the cycle was")) {
+    const char *line = hit;
+    while (line > err && line[-1] != '\n') {
+      --line;
+    }
+    double t = 0;
+    unsigned long long frame = 0;
+    assert_int_equal(sscanf(line, "gainstage run: %lf s (frame %llu)", &t, &frame), 2);
+    print_message("xrun at %.3f s, frame %llu\n", t, frame);
+    GS_ASSERT_NEAR(t, (double)frame / RATE, 0.001);
+    GS_ASSERT_ABOVE(t - last, 0.05);  // one stall (30 ms), one line
+    stall_seen = stall_seen || t > 0.3;
+    last = t;
+    ++lines;
   }
-  assert_int_equal(sscanf(line, "gainstage run: %lf s (frame %llu)", &t, &frame), 2);
-  print_message("xrun at %.3f s, frame %llu\n", t, frame);
-  GS_ASSERT_NEAR(t, (double)frame / RATE, 0.001);
-  GS_ASSERT_ABOVE(t, 0.3);
-  assert_null(strstr(hit + 1, "xrun: the cycle"));  // one stall, one line
+  assert_true(stall_seen);
   unsigned long long xruns = 0;
   assert_int_equal(sscanf(strstr(slurp("stdout.txt"), "a block, "), "a block, %llu xruns",
                           &xruns), 1);
-  assert_int_equal(xruns, 1);
-  assert_non_null(strstr(slurp("stderr.txt"), " 1 xrun;"));  // the take counted it
+  assert_int_equal(xruns, lines);
+  char counted[64];
+  snprintf(counted, sizeof(counted), " %llu xrun%s;", lines, lines == 1 ? "" : "s");
+  assert_non_null(strstr(slurp("stderr.txt"), counted));  // the take counted them
 }
 
 // Snapshots loaded while running: a gain change applies, and a pad and a
